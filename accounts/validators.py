@@ -1,0 +1,23 @@
+"""Password validators of the project's own (the rest are Django's)."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+
+class MaximumLengthValidator:
+    """Refuses passwords longer than ``max_length`` characters (Pryv contract §9.4: 100)."""
+
+    def __init__(self, max_length: int = 100) -> None:
+        self.max_length = max_length
+
+    def validate(self, password: str, user: Any = None) -> None:
+        if len(password) > self.max_length:
+            raise ValidationError(
+                f"This password is too long. It must contain at most {self.max_length} characters.",
+                code="password_too_long",
+                params={"max_length": self.max_length},
+            )
+
+    def get_help_text(self) -> str:
+        return f"Your password must contain at most {self.max_length} characters."

@@ -1,0 +1,107 @@
+"""Registry of activity sources and types, filled by the protocol apps in ``AppConfig.ready()``.
+
+``activities`` never imports the apps that report activities: each app registers its source (a filter of
+the OCS API, with a name, an icon and a priority) and its types (how a subject reads), and the readers
+render through here, in one place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+Params = dict[str, dict[str, Any]]
+_PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_-]+)\}")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A subject or message as a reader sees it: plain text, and the rich template with its objects."""
+
+    text: str
+    rich: str
+    params: Params
+
+
+@dataclass(frozen=True)
+class ActivityView:
+    """What a renderer gets: the stored template and params, and who reads (to say "You")."""
+
+    actor_id: int | None
+    actor_name: str
+    template: str
+    params: Params
+    viewer_id: int | None
+
+
+Renderer = Callable[[ActivityView], Rendered]
+
+
+def render_template(template: str, params: Mapping[str, Mapping[str, Any]]) -> str:
+    """Replace each ``{key}`` by the name of its rich object (unknown keys are left as they are)."""
+
+    def name_of(match: re.Match[str]) -> str:
+        obj = params.get(match.group(1))
+        return str(obj.get("name", "")) if obj is not None else match.group(0)
+
+    return _PLACEHOLDER.sub(name_of, template)
+
+
+def default_renderer(view: ActivityView) -> Rendered:
+    return Rendered(render_template(view.template, view.params), view.template, dict(view.params))
+
+
+def you_renderer(you_template: str) -> Renderer:
+    """A renderer that uses ``you_template`` when the reader is the actor ("You commented on {file}")."""
+
+    def render(view: ActivityView) -> Rendered:
+        template = you_template if view.viewer_id is not None and view.viewer_id == view.actor_id else view.template
+        params = {k: v for k, v in view.params.items() if f"{{{k}}}" in template}
+        return Rendered(render_template(template, params), template, params)
+
+    return render
+
+
+@dataclass(frozen=True)
+class ActivitySource:
+    """A reporter of activities; each is one OCS filter (``.../activity/{id}``) of the stream."""
+
+    id: str
+    name: str
+    icon: str
+    priority: int = 50
+
+
+@dataclass(frozen=True)
+class ActivityType:
+    source: str
+    type: str
+    label: str
+    subject_renderer: Renderer = field(default=default_renderer)
+    message_renderer: Renderer = field(default=default_renderer)
+
+
+_sources: dict[str, ActivitySource] = {}
+_types: dict[tuple[str, str], ActivityType] = {}
+
+
+def register_source(source: ActivitySource) -> None:
+    _sources[source.id] = source
+
+
+def register_type(activity_type: ActivityType) -> None:
+    _types[(activity_type.source, activity_type.type)] = activity_type
+
+
+def sources() -> list[ActivitySource]:
+    return sorted(_sources.values(), key=lambda s: (s.priority, s.id))
+
+
+def source_get(source_id: str) -> ActivitySource | None:
+    return _sources.get(source_id)
+
+
+def type_get(source: str, type_: str) -> ActivityType:
+    return _types.get((source, type_)) or ActivityType(source=source, type=type_, label=type_)

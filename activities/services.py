@@ -1,0 +1,112 @@
+"""Writes to the shared activity store. Every app records through ``activity_record``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from activities.models import Activity, StreamEntry
+
+UserRef = User | int
+GroupRef = Group | int
+
+
+def _ids(items: Iterable[Any]) -> set[int]:
+    return {item if isinstance(item, int) else item.pk for item in items}
+
+
+@transaction.atomic
+def activity_record(
+    *,
+    source: str,
+    type: str,
+    actor: User | None = None,
+    actor_ref: str = "",
+    actor_name: str = "",
+    subject: str = "",
+    subject_params: dict[str, dict[str, Any]] | None = None,
+    message: str = "",
+    message_params: dict[str, dict[str, Any]] | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_name: str = "",
+    link: str = "",
+    icon: str = "",
+    payload: dict[str, Any] | None = None,
+    users: Iterable[UserRef] = (),
+    groups: Iterable[GroupRef] = (),
+    everyone: bool = False,
+    include_actor: bool = True,
+    external_id: str = "",
+    created: datetime | None = None,
+) -> Activity:
+    """Store one activity and fan it out to everyone it reaches, in the caller's transaction.
+
+    The audience is the listed users, the members of the listed groups (at the time of recording, as
+    Nextcloud does), every active user when ``everyone``, and the actor unless ``include_actor`` is false.
+    An ``external_id`` already recorded for the same source and object returns the stored activity
+    instead of a second copy (a re-sent WOPI Id, a re-published post).
+    """
+    if external_id:
+        existing = Activity.objects.filter(
+            source=source, object_type=object_type, object_id=object_id, external_id=external_id
+        ).first()
+        if existing is not None:
+            return existing
+    activity = Activity.objects.create(
+        source=source,
+        type=type,
+        actor=actor,
+        actor_ref=actor_ref or (actor.username if actor else ""),
+        actor_name=actor_name or (actor.shown_name if actor else ""),
+        subject=subject,
+        subject_params=subject_params or {},
+        message=message,
+        message_params=message_params or {},
+        object_type=object_type,
+        object_id=object_id,
+        object_name=object_name,
+        link=link,
+        icon=icon,
+        payload=payload or {},
+        external_id=external_id,
+        is_public=everyone,
+        created=created or timezone.now(),
+    )
+    group_ids = _ids(groups)
+    if group_ids:
+        activity.groups.set(group_ids)
+    recipients = _ids(users)
+    if actor is not None and include_actor:
+        recipients.add(actor.pk)
+    members = get_user_model().objects.filter(is_active=True)
+    if everyone:
+        recipients.update(members.values_list("pk", flat=True))
+    elif group_ids:
+        recipients.update(members.filter(groups__in=group_ids).values_list("pk", flat=True))
+    actor_pk = actor.pk if actor is not None else None
+    StreamEntry.objects.bulk_create(
+        [
+            StreamEntry(user_id=user_id, activity=activity, source=source, by_self=user_id == actor_pk)
+            for user_id in sorted(recipients)
+        ],
+        ignore_conflicts=True,
+    )
+    return activity
+
+
+@transaction.atomic
+def activity_retract(*, source: str, object_type: str, object_id: str) -> int:
+    """Take every activity of ``source`` about one object out of the store and out of every stream.
+
+    Returns how many activities were removed (an unpublished or deleted Aggiefeed post, a deleted file).
+    """
+    _, per_model = Activity.objects.filter(source=source, object_type=object_type, object_id=object_id).delete()
+    return per_model.get(Activity._meta.label, 0)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AggiefeedConfig(AppConfig):
+    name = "aggiefeed"
+    verbose_name = "Aggiefeed"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WopiConfig(AppConfig):
+    name = "wopi"
+    verbose_name = "WOPI host"
