@@ -7,7 +7,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.db.models import Prefetch
 from django.utils.crypto import constant_time_compare
 
-from accounts.models import AccessToken, TokenPermission, User
+from accounts.models import AccessToken, AppPassword, TokenPermission, User
 from accounts.secrets import secret_hash
 
 
@@ -39,3 +39,18 @@ def user_by_session(*, session: SessionBase) -> User | None:
     if not constant_time_compare(stored_hash, user.get_session_auth_hash()):
         return None
     return user
+
+
+def user_by_basic_credentials(*, username: str, password: str) -> User | None:
+    """The active user for HTTP Basic credentials: the account password (Argon2) or one of its app passwords.
+
+    The user name is case-insensitive. An unknown user costs one password hash anyway, so timing does not
+    tell which user names exist.
+    """
+    user = User.objects.filter(username__iexact=username, is_active=True).first()
+    if user is None:
+        User().set_password(password)
+        return None
+    if AppPassword.objects.filter(user=user, secret_hash=secret_hash(password)).exists():
+        return user
+    return user if user.check_password(password) else None

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from accounts.models import AccessToken, AccessTokenCredential, User
+from accounts.models import AccessToken, AccessTokenCredential, AppPassword, User
 from accounts.secrets import secret_hash, secret_new
 
 
@@ -49,3 +49,10 @@ def access_token_credential_add(*, token: AccessToken, secret: str | None = None
     secret = secret or secret_new(24)
     AccessTokenCredential.objects.create(token=token, secret_hash=secret_hash(secret))
     return secret
+
+
+def app_password_create(*, user: User, name: str) -> tuple[AppPassword, str]:
+    """Create a Nextcloud-style app password; the secret is returned once and stored as a hash only."""
+    secret = secret_new(24)
+    app_password = AppPassword.objects.create(user=user, name=name, secret_hash=secret_hash(secret))
+    return app_password, secret

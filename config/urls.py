@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("api/v1/", include("aggiefeed.api.urls")),
     path("ocs/", include("activities.api.urls")),
+    path("feeds/", include("activities.feed_urls")),
     path("wopi/", include("wopi.api.urls")),
     path("", include("accounts.web.urls")),
     path("", include("accounts.api.urls")),
