@@ -44,7 +44,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.observability.RequestIdMiddleware",
+    "config.observability.MetricsMiddleware",
     "config.middleware.ServerTimeMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -185,13 +188,35 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# Structured (JSON) logs in production, plain lines in debug; every line has the request id, no secret.
+LOG_JSON: bool = env.bool("DJANGO_LOG_JSON", default=not DEBUG)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_secrets": {"()": "config.observability.MaskSecretsFilter"}},
+    "formatters": {
+        "json": {"()": "config.observability.JsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["mask_secrets"],
+            "formatter": "json" if LOG_JSON else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
+
+# Prometheus metrics at /metrics: for a scraper sending "Authorization: Bearer METRICS_TOKEN", or staff.
+METRICS_TOKEN: str = env.str("METRICS_TOKEN", default="")
 
 # Accounts (Pryv administration)
 # User routing: "{username}.{PRYV_DOMAIN}" names the user; the userName query parameter wins.
@@ -208,6 +233,8 @@ WOPI_DISCOVERY_URL: str = env.str("WOPI_DISCOVERY_URL", default="")
 WOPI_TOKEN_TTL_SECONDS: int = env.int("WOPI_TOKEN_TTL_SECONDS", default=10 * 3600)
 WOPI_RATE_LIMIT_PER_MINUTE: int = env.int("WOPI_RATE_LIMIT_PER_MINUTE", default=600)
 WOPI_MAX_FILE_BYTES: int = env.int("WOPI_MAX_FILE_BYTES", default=50 * 1024 * 1024)
+# The WOPI client's <proof-key .../> element (discovery XML); empty: keys come from discovery, or no proof check.
+WOPI_PROOF_KEYS: str = env.str("WOPI_PROOF_KEYS", default="")
 
 # Aggiefeed
 AGGIEFEED_DEFAULT_APPROVALS: int = env.int("AGGIEFEED_DEFAULT_APPROVALS", default=1)
