@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 
 from django.contrib.auth.models import Group
+from django.contrib.sessions.backends.base import SessionBase, UpdateError
 from django.db import transaction
 
 from accounts.models import AccessToken, AccessTokenCredential, AppPassword, User
@@ -56,3 +58,27 @@ def app_password_create(*, user: User, name: str) -> tuple[AppPassword, str]:
     secret = secret_new(24)
     app_password = AppPassword.objects.create(user=user, name=name, secret_hash=secret_hash(secret))
     return app_password, secret
+
+
+SESSION_TOUCHED_KEY = "_pryv_touched"
+SESSION_TOUCH_SECONDS = 3600
+
+
+def session_touch(*, session: SessionBase, persist: bool) -> bool:
+    """Extend a session's life on use (contract §3.6), writing it at most once per ``SESSION_TOUCH_SECONDS``.
+
+    A session expires ``SESSION_COOKIE_AGE`` after its last write, so it lives at least that long minus
+    the touch interval after its last use. A cookie session is saved by the session middleware; any other
+    (``persist``) is saved here. Returns False when the session was ended meanwhile (nothing to extend).
+    """
+    now = int(time.time())
+    touched = session.get(SESSION_TOUCHED_KEY)
+    if isinstance(touched, int) and 0 <= now - touched < SESSION_TOUCH_SECONDS:
+        return True
+    session[SESSION_TOUCHED_KEY] = now
+    if persist:
+        try:
+            session.save()
+        except UpdateError:
+            return False
+    return True
