@@ -10,7 +10,7 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 
 class Channel(models.Model):
@@ -71,7 +71,10 @@ class Event(models.Model):
     """A mark (no duration, or 0) or a period (``is_period``; running while ``duration`` is null).
 
     ``time`` and ``duration`` are seconds (Unix epoch). The period rules (contract §5) are enforced by the
-    services under a lock on the channel row and, on PostgreSQL, by an exclusion constraint.
+    services under a lock on the channel row and, on PostgreSQL, by an exclusion constraint over
+    ``[time, end_time)`` of the non-trashed periods written while their channel was strict
+    (``overlap_guarded``; migration 0002). ``end_time`` is ``time + duration`` for a finished period and
+    null for a running period (an open end) or a mark.
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="events")
@@ -89,6 +92,8 @@ class Event(models.Model):
     client_data = models.JSONField(default=dict, blank=True)
     trashed = models.BooleanField(default=False)
     modified = models.FloatField()
+    end_time = models.FloatField(null=True, blank=True)
+    overlap_guarded = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-time", "-ident"]
@@ -105,6 +110,10 @@ class Event(models.Model):
                 | Q(is_period=True, duration__isnull=True)
                 | Q(is_period=True, duration__gt=0),
                 name="channels_event_mark_or_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_time__isnull=True) | Q(is_period=True, duration__gt=0, end_time__gt=F("time")),
+                name="channels_event_end_only_for_finished_periods",
             ),
         ]
 

@@ -1,0 +1,395 @@
+"""Reads of channels, folders, events and attachments, with the access checks of the contract §8.
+
+Selectors treat what a caller may not see as unknown, so that ids cannot be probed.
+"""
+
+from __future__ import annotations
+
+import re
+import time as _time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from django.db import connection
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from accounts.models import User
+from channels.errors import (
+    UnknownAttachment,
+    UnknownChannel,
+    UnknownEvent,
+    UnknownFolder,
+    UnknownReferencedFolder,
+)
+from channels.models import Attachment, Channel, Event, Folder
+from channels.permissions import Access, ChannelGrant, Level
+
+State = Literal["default", "trashed", "all"]
+IDENTITY = re.compile(r"^[a-zA-Z0-9._-]{1,100}$")
+ALWAYS_RESERVED = frozenset({"null", "*"})
+EVENTS_DEFAULT_LIMIT = 20
+EVENTS_MAX_LIMIT = 1000
+_LITERAL_SEGMENT = re.compile(r"^[A-Za-z0-9._~-]+$")
+
+
+def _first_segments(patterns: Iterable[URLPattern | URLResolver]) -> Iterator[str]:
+    for pattern in patterns:
+        route = str(pattern.pattern).lstrip("^")
+        if route == "" and isinstance(pattern, URLResolver):
+            yield from _first_segments(pattern.url_patterns)
+            continue
+        segment = route.split("/", 1)[0].rstrip("$")
+        if _LITERAL_SEGMENT.match(segment):
+            yield segment
+
+
+def reserved_channel_ids() -> frozenset[str]:
+    """Ids no channel may take: ``null``, ``*`` and every literal first path segment the project routes.
+
+    Read from the URL configuration itself, so that a new top-level route can never be shadowed by a
+    channel (channel ids live at the root of the URL space).
+    """
+    return ALWAYS_RESERVED | frozenset(_first_segments(get_resolver().url_patterns))
+
+
+def channel_list(*, user: User, state: State = "default") -> QuerySet[Channel]:
+    """All of a user's channels in ``state`` (``default``: not trashed), by name: the administration view."""
+    channels = Channel.objects.filter(user=user)
+    if state == "default":
+        channels = channels.filter(trashed=False)
+    elif state == "trashed":
+        channels = channels.filter(trashed=True)
+    return channels.order_by("name", "id")
+
+
+def channel_get(*, user: User, ident: str) -> Channel:
+    """One of the user's channels by id, whatever its state; another user's is unknown."""
+    channel = Channel.objects.filter(user=user, ident=ident).first()
+    if channel is None:
+        raise UnknownChannel(f"Unknown channel '{ident}'.")
+    return channel
+
+
+def channel_list_for_access(*, access: Access) -> list[Channel]:
+    """The channels a token can reach (any grant), not trashed, by name (one query)."""
+    channels = channel_list(user=access.user)
+    if access.rows is not None and not any(row.channel_ref == "*" for row in access.rows):
+        channels = channels.filter(ident__in={row.channel_ref for row in access.rows})
+    return [channel for channel in channels if access.channel_grant(channel.ident).reaches]
+
+
+@dataclass
+class FolderNode:
+    """A folder of a channel's tree as loaded once per request, with what the tree reads need."""
+
+    pk: int
+    ident: str
+    name: str
+    parent_pk: int | None
+    hidden: bool
+    trashed: bool
+    client_data: dict[str, Any]
+    children: list[FolderNode] = field(default_factory=list)
+
+
+@dataclass
+class ChannelScope:
+    """One channel, the caller's grant in it and its folder tree (one query for the folders).
+
+    Every check of a folder or event in the channel reads this: the level on a folder is the highest grant
+    along its path from the root; a folder is in the trash when it or an ancestor is flagged.
+    """
+
+    channel: Channel
+    grant: ChannelGrant
+    nodes: dict[int, FolderNode]
+
+    @classmethod
+    def load(cls, channel: Channel, grant: ChannelGrant) -> ChannelScope:
+        rows = Folder.objects.filter(channel=channel).values_list(
+            "pk", "ident", "name", "parent_id", "hidden", "trashed", "client_data"
+        )
+        nodes = {row[0]: FolderNode(*row) for row in rows}
+        for node in sorted(nodes.values(), key=lambda n: (n.name, n.ident)):
+            if node.parent_pk is not None:
+                nodes[node.parent_pk].children.append(node)
+        return cls(channel=channel, grant=grant, nodes=nodes)
+
+    def by_ident(self, ident: str) -> FolderNode | None:
+        return next((node for node in self.nodes.values() if node.ident == ident), None)
+
+    def path(self, pk: int) -> list[FolderNode]:
+        """The folder and its ancestors, nearest first."""
+        chain: list[FolderNode] = []
+        current: int | None = pk
+        while current is not None and len(chain) <= len(self.nodes):
+            node = self.nodes[current]
+            chain.append(node)
+            current = node.parent_pk
+        return chain
+
+    def level(self, pk: int | None) -> Level:
+        """The caller's level on a folder, or on folder-less events when ``pk`` is None."""
+        if pk is None:
+            return self.grant.whole
+        return self.grant.level_along(node.ident for node in self.path(pk))
+
+    def in_trash(self, pk: int) -> bool:
+        return any(node.trashed for node in self.path(pk))
+
+    def subtree(self, pk: int) -> list[FolderNode]:
+        """The folder and all its descendants."""
+        found, stack = [], [self.nodes[pk]]
+        while stack:
+            node = stack.pop()
+            found.append(node)
+            stack.extend(node.children)
+        return found
+
+    def readable_pks(self) -> set[int]:
+        return {pk for pk in self.nodes if self.level(pk) >= Level.READ}
+
+    def folder(self, ident: str, *, in_path: bool) -> FolderNode:
+        """A folder the caller can read; unknown or unreadable raises (404 in the path, 400 elsewhere)."""
+        node = self.by_ident(ident)
+        if node is None or self.level(node.pk) < Level.READ:
+            error = UnknownFolder if in_path else UnknownReferencedFolder
+            raise error(f"Unknown folder '{ident}'.")
+        return node
+
+
+def channel_scope(*, access: Access, channel_id: str, lock: bool = False) -> ChannelScope:
+    """The channel ``channel_id`` of the caller with its grant and tree; no grant at all means unknown.
+
+    ``lock`` takes the channel row with SELECT ... FOR UPDATE (the caller must be in a transaction): every
+    event write holds it so that the period rules are checked and applied atomically per channel.
+    """
+    channels = Channel.objects.filter(user=access.user, ident=channel_id)
+    if lock:
+        channels = channels.select_for_update()
+    channel = channels.first()
+    grant = access.channel_grant(channel_id)
+    if channel is None or not grant.reaches:
+        raise UnknownChannel(f"Unknown channel '{channel_id}'.")
+    return ChannelScope.load(channel, grant)
+
+
+@dataclass
+class FolderItem:
+    """A folder as listed: its fields, the parent the caller may see, its listed children, its time count."""
+
+    node: FolderNode
+    parent_ident: str | None
+    children: list[FolderItem]
+    time_count: float | None
+
+
+TIME_COUNT_SQL = """
+WITH RECURSIVE tree(ancestor_id, folder_id) AS (
+    SELECT id, id FROM channels_folder WHERE channel_id = %(channel)s
+    UNION ALL
+    SELECT tree.ancestor_id, child.id FROM tree JOIN channels_folder child ON child.parent_id = tree.folder_id
+), spans(ancestor_id, span_start, span_end) AS (
+    SELECT tree.ancestor_id,
+           CASE WHEN e.time > %(base)s THEN e.time ELSE %(base)s END,
+           CASE WHEN e.end_time IS NULL OR e.end_time > %(now)s THEN %(now)s ELSE e.end_time END
+    FROM tree JOIN channels_event e ON e.folder_id = tree.folder_id
+    WHERE e.channel_id = %(channel)s AND e.is_period AND NOT e.trashed
+)
+SELECT ancestor_id, SUM(CASE WHEN span_end > span_start THEN span_end - span_start ELSE 0 END)
+FROM spans GROUP BY ancestor_id
+"""
+
+
+def folder_time_counts(*, channel: Channel, base: float, now: float | None = None) -> dict[int, float]:
+    """Each folder's summed period time from ``base`` to now, descendants included, in one SQL query.
+
+    A recursive CTE pairs every folder with all its descendants; each non-trashed period contributes
+    ``max(0, min(end, now) - max(time, base))``, a running one ending now (contract §6).
+    """
+    params = {"channel": channel.pk, "base": float(base), "now": float(now if now is not None else _time.time())}
+    with connection.cursor() as cursor:
+        cursor.execute(TIME_COUNT_SQL, params)
+        return {int(folder_pk): float(total or 0.0) for folder_pk, total in cursor.fetchall()}
+
+
+def folder_tree(
+    *,
+    scope: ChannelScope,
+    parent_id: str | None = None,
+    parent_in_path: bool = False,
+    include_hidden: bool = False,
+    state: State = "default",
+    time_count_base: float | None = None,
+) -> list[FolderItem]:
+    """The folder tree the caller may read, sorted by name, from the root or under ``parent_id``.
+
+    Hidden folders and their subtrees are left out unless ``include_hidden``. ``state``: ``default`` keeps
+    folders not in the trash, ``trashed`` the top-most flagged folders each with its whole subtree, ``all``
+    everything. A readable folder under an unreadable parent is listed at the top with no parent. Two
+    queries whatever the size (folders, then the time counts when asked).
+    """
+    start: list[FolderNode]
+    if parent_id is not None:
+        parent = scope.folder(parent_id, in_path=parent_in_path)
+        start = list(parent.children)
+    else:
+        start = [node for node in scope.nodes.values() if node.parent_pk is None]
+        start.sort(key=lambda n: (n.name, n.ident))
+    counts = folder_time_counts(channel=scope.channel, base=time_count_base) if time_count_base is not None else None
+
+    def build(node: FolderNode, parent_visible: bool, in_trash: bool, inside_trashed: bool) -> list[FolderItem]:
+        if node.hidden and not include_hidden:
+            return []
+        in_trash = in_trash or node.trashed
+        if state == "default" and in_trash:
+            return []
+        listed_by_state = state != "trashed" or inside_trashed or node.trashed
+        readable = scope.level(node.pk) >= Level.READ
+        visible = readable and listed_by_state
+        children: list[FolderItem] = []
+        for child in node.children:
+            children.extend(build(child, visible, in_trash, inside_trashed or (state == "trashed" and node.trashed)))
+        if not visible:
+            return children
+        parent_ident = scope.nodes[node.parent_pk].ident if parent_visible and node.parent_pk is not None else None
+        time_count = counts.get(node.pk, 0.0) if counts is not None else None
+        return [FolderItem(node=node, parent_ident=parent_ident, children=children, time_count=time_count)]
+
+    items: list[FolderItem] = []
+    for node in start:
+        parent_visible = node.parent_pk is not None and scope.level(node.parent_pk) >= Level.READ
+        ancestors_in_trash = node.parent_pk is not None and scope.in_trash(node.parent_pk)
+        if parent_id is not None and state == "trashed" and ancestors_in_trash:
+            items.extend(build(node, parent_visible, True, True))
+        else:
+            items.extend(build(node, parent_visible, ancestors_in_trash, False))
+    return items
+
+
+@dataclass(frozen=True)
+class EventQuery:
+    """The parameters of GET /{channel}/events (contract §4.3), already parsed."""
+
+    only_folders: Sequence[str | None] | None = None
+    from_time: float | None = None
+    to_time: float | None = None
+    state: State = "default"
+    sort_ascending: bool = False
+    skip: int = 0
+    limit: int | None = None
+    modified_since: float | None = None
+    tags: Sequence[str] = ()
+
+
+def _tag_filter(tag: str) -> RawSQL:
+    if connection.vendor == "postgresql":
+        return RawSQL('"channels_event"."tags" @> jsonb_build_array(%s::text)', (tag,), output_field=BooleanField())
+    return RawSQL(
+        'EXISTS (SELECT 1 FROM json_each("channels_event"."tags") WHERE json_each.value = %s)',
+        (tag,),
+        output_field=BooleanField(),
+    )
+
+
+def _visible_events(scope: ChannelScope) -> QuerySet[Event]:
+    events = Event.objects.filter(channel=scope.channel)
+    if scope.grant.whole < Level.READ:
+        events = events.filter(folder_id__in=scope.readable_pks())
+    return events
+
+
+def _trash_filter(scope: ChannelScope, state: State) -> Q | None:
+    if state == "all":
+        return None
+    trashed_folders = {pk for pk in scope.nodes if scope.in_trash(pk)}
+    in_trash = Q(trashed=True) | Q(folder_id__in=trashed_folders)
+    return ~in_trash if state == "default" else in_trash
+
+
+def events_query(*, scope: ChannelScope, query: EventQuery, now: float | None = None) -> list[Event]:
+    """The events of GET /{channel}/events: one query (plus one for attachments) whatever their number.
+
+    Time window (contract §4.3): only ``toTime`` means ``fromTime = toTime - 86400``, only ``fromTime``
+    means ``toTime = now``; an event is inside when ``time <= toTime`` and it starts at or after
+    ``fromTime`` or is a period still going at ``fromTime``. ``onlyFolders`` takes descendants too; a
+    folder the caller cannot read is unknown (400, ``data.unknownIds``). ``limit`` defaults to 20 only
+    without a time range; at most ``EVENTS_MAX_LIMIT`` events are returned in any case. Reads by the
+    ``(channel, time)`` index.
+    """
+    events = _visible_events(scope)
+    if query.only_folders is not None:
+        unknown: list[str] = []
+        folder_pks: set[int] = set()
+        include_folderless = False
+        for ident in query.only_folders:
+            if ident is None:
+                include_folderless = scope.grant.whole >= Level.READ
+                continue
+            node = scope.by_ident(ident)
+            if node is None or scope.level(node.pk) < Level.READ:
+                unknown.append(ident)
+                continue
+            folder_pks.update(n.pk for n in scope.subtree(node.pk) if scope.level(n.pk) >= Level.READ)
+        if unknown:
+            raise UnknownReferencedFolder("Unknown folders in 'onlyFolders'.", unknownIds=unknown)
+        folder_filter = Q(folder_id__in=folder_pks)
+        if include_folderless:
+            folder_filter |= Q(folder__isnull=True)
+        events = events.filter(folder_filter)
+    from_time, to_time = query.from_time, query.to_time
+    if to_time is not None and from_time is None:
+        from_time = to_time - 86400
+    if from_time is not None and to_time is None:
+        to_time = now if now is not None else _time.time()
+    if from_time is not None and to_time is not None:
+        events = events.filter(time__lte=to_time).filter(
+            Q(time__gte=from_time)
+            | Q(is_period=True, end_time__isnull=True, duration__isnull=True)
+            | Q(end_time__gte=from_time)
+        )
+    trash = _trash_filter(scope, query.state)
+    if trash is not None:
+        events = events.filter(trash)
+    if query.modified_since is not None:
+        events = events.filter(modified__gt=query.modified_since)
+    for tag in query.tags:
+        events = events.filter(_tag_filter(tag))
+    order = ("time", "ident") if query.sort_ascending else ("-time", "-ident")
+    limit = query.limit
+    if limit is None:
+        limit = EVENTS_DEFAULT_LIMIT if query.from_time is None and query.to_time is None else EVENTS_MAX_LIMIT
+    limit = min(limit, EVENTS_MAX_LIMIT)
+    events = events.select_related("folder").prefetch_related("attachments").order_by(*order)
+    return list(events[query.skip : query.skip + limit])
+
+
+def events_running(*, scope: ChannelScope) -> list[Event]:
+    """Running, non-trashed periods the caller can read, newest first (one query plus attachments)."""
+    events = _visible_events(scope).filter(is_period=True, duration__isnull=True, trashed=False)
+    return list(events.select_related("folder").prefetch_related("attachments").order_by("-time", "-ident"))
+
+
+def event_get(*, scope: ChannelScope, event_id: str) -> Event:
+    """An event of the channel the caller can read (404 otherwise); the attachments come prefetched."""
+    event = (
+        Event.objects.filter(channel=scope.channel, ident=event_id)
+        .select_related("folder")
+        .prefetch_related("attachments")
+        .first()
+    )
+    if event is None or scope.level(event.folder_id) < Level.READ:
+        raise UnknownEvent(f"Unknown event '{event_id}'.")
+    return event
+
+
+def attachment_get(*, scope: ChannelScope, event_id: str, file_name: str) -> Attachment:
+    """An attachment of a readable event, by its file name (404 ``UNKNOWN_ATTACHMENT`` otherwise)."""
+    event = event_get(scope=scope, event_id=event_id)
+    attachment = next((a for a in event.attachments.all() if a.file_name == file_name), None)
+    if attachment is None:
+        raise UnknownAttachment(f"Unknown attachment '{file_name}'.")
+    return attachment
