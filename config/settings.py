@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "config.observability.MetricsMiddleware",
     "config.middleware.ServerTimeMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
+    "config.db_router.ReplicaRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -87,6 +88,14 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
     DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+# A read replica (DATABASE_REPLICA_URL) serves the GET requests of the read-only endpoints below.
+DATABASE_REPLICA_URL: str = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", DATABASES["default"].get("CONN_MAX_AGE", 0))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
+REPLICA_READ_PATHS: list[str] = env.list("REPLICA_READ_PATHS", default=["/ocs/", "/feeds/", "/api/v1/activity"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache, sessions and throttles are shared between processes when REDIS_URL is set.
