@@ -1,4 +1,8 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from activities.feeds import StreamFeed
 
 app_name = "activities-feed"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("<str:secret>/", StreamFeed(), name="feed"),
+]

@@ -14,6 +14,20 @@ from typing import Any
 
 Params = dict[str, dict[str, Any]]
 _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_-]+)\}")
+_FILTER_ID = re.compile(r"^[a-z_]{1,32}$")
+RESERVED_FILTER_IDS = frozenset({"all", "self", "by", "filter", "filters", "focused"})
+# Keys each rich object type must carry besides ``type`` (Nextcloud's definitions.json, contract §9).
+RICH_REQUIRED_KEYS: dict[str, tuple[str, ...]] = {
+    "file": ("id", "name", "path"),
+    "user": ("id", "name"),
+    "calendar": ("id", "name"),
+    "calendar-event": ("id", "name"),
+    "addressbook": ("id", "name"),
+    "addressbook-contact": ("id", "name"),
+    "user-group": ("id", "name"),
+    "announcement": ("id", "name"),
+    "systemtag": ("id", "name", "visibility", "assignable"),
+}
 
 
 @dataclass(frozen=True)
@@ -47,6 +61,49 @@ def render_template(template: str, params: Mapping[str, Mapping[str, Any]]) -> s
         return str(obj.get("name", "")) if obj is not None else match.group(0)
 
     return _PLACEHOLDER.sub(name_of, template)
+
+
+def rich_object(type_: str, id_: object, name: str, **extra: object) -> dict[str, str]:
+    """A rich object as Nextcloud validates it: ``type``, ``id``, ``name`` and extra keys, every value a string."""
+    return {"type": type_, "id": str(id_), "name": name, **{key: str(value) for key, value in extra.items()}}
+
+
+def rich_user(username: str, name: str) -> dict[str, str]:
+    return rich_object("user", username, name)
+
+
+def rich_file(id_: object, name: str, path: str, link: str = "") -> dict[str, str]:
+    return rich_object("file", id_, name, path=path, **({"link": link} if link else {}))
+
+
+def rich_checked(rendered: Rendered, what: str) -> Rendered:
+    """``rendered`` with every parameter value as a string, or Nextcloud's "malformed" text if it breaks §9.
+
+    Rules: each placeholder of the template has an object; each object has a ``type`` and the keys its type
+    requires; keys are placeholder-like names. Values are turned into strings (upstream rejects numbers).
+    """
+    params: Params = {}
+    for key, obj in rendered.params.items():
+        if not isinstance(obj, dict) or not _PLACEHOLDER.fullmatch(f"{{{key}}}") or "type" not in obj:
+            return _malformed(what, key)
+        if any(required not in obj for required in RICH_REQUIRED_KEYS.get(str(obj["type"]), ())):
+            return _malformed(what, key)
+        params[key] = {str(k): _rich_value(v) for k, v in obj.items()}
+    for placeholder in _PLACEHOLDER.findall(rendered.rich):
+        if placeholder not in params:
+            return _malformed(what, placeholder)
+    return Rendered(rendered.text, rendered.rich, params)
+
+
+def _rich_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+def _malformed(what: str, key: str) -> Rendered:
+    text = f'Rich {what} or a parameter for "{key}" is malformed'
+    return Rendered(text, text, {})
 
 
 def default_renderer(view: ActivityView) -> Rendered:
@@ -88,6 +145,11 @@ _types: dict[tuple[str, str], ActivityType] = {}
 
 
 def register_source(source: ActivitySource) -> None:
+    """Add a source (an OCS filter). Ids are lowercase a-z and ``_`` and may not shadow a built-in filter."""
+    if not _FILTER_ID.match(source.id) or source.id in RESERVED_FILTER_IDS:
+        raise ValueError(
+            f"invalid activity source id {source.id!r}: lowercase a-z and _, not {sorted(RESERVED_FILTER_IDS)}"
+        )
     _sources[source.id] = source
 
 

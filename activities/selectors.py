@@ -1,10 +1,96 @@
-"""Reads of the shared activity store (the stream of a user, the activities of one object)."""
+"""Reads of the shared activity store: a user's stream page by keyset, its filters, and the personal feed."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from activities.models import Activity, StreamEntry
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.crypto import constant_time_compare
+
+from accounts.models import User
+from accounts.secrets import secret_hash
+from activities import registry
+from activities.errors import ForeignSince, UnknownFilter
+from activities.feed_tokens import feed_path, feed_secret
+from activities.models import Activity, ActivityObject, FeedToken, StreamEntry
+
+STREAM_LIMIT_MAX = 200
+OBJECT_FILTER = "filter"
+
+
+@dataclass(frozen=True)
+class StreamFilter:
+    """Which of a user's stream entries a page shows; every restriction is a column of a StreamEntry index.
+
+    ``object_ref_id``: None means "any object"; 0 means "entries about no object"; -1 matches nothing (an
+    object filter naming an unknown object).
+    """
+
+    id: str = "all"
+    source: str | None = None
+    by_self: bool | None = None
+    object_ref_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StreamItem:
+    """One activity of a stream page, as read in the page's single query (fields in ``_ITEM_FIELDS`` order)."""
+
+    id: int
+    source: str
+    type: str
+    actor_id: int | None
+    actor_ref: str
+    actor_name: str
+    object_type: str
+    object_native_id: str
+    object_name: str
+    object_ref_id: int | None
+    subject: str
+    subject_params: dict[str, dict[str, Any]]
+    message: str
+    message_params: dict[str, dict[str, Any]]
+    link: str
+    icon: str
+    created: datetime
+
+
+_ITEM_FIELDS = (
+    "activity_id",
+    "activity__source",
+    "activity__type",
+    "activity__actor_id",
+    "activity__actor_ref",
+    "activity__actor_name",
+    "activity__object_type",
+    "activity__object_id",
+    "activity__object_name",
+    "activity__object_ref_id",
+    "activity__subject",
+    "activity__subject_params",
+    "activity__message",
+    "activity__message_params",
+    "activity__link",
+    "activity__icon",
+    "activity__created",
+)
+
+
+@dataclass(frozen=True)
+class StreamPage:
+    """A page of a stream and what the OCS headers need.
+
+    ``first_known``: the reader's newest (desc) or oldest (asc) activity id, set only when the page started
+    from no cursor or an unknown one. ``last_given``: the id of the last item (the next ``since``).
+    ``has_more``: another page follows in this direction.
+    """
+
+    items: list[StreamItem]
+    has_more: bool
+    first_known: int | None
+    last_given: int | None
 
 
 def stream_entries(*, user_id: int, source: str | None = None) -> QuerySet[StreamEntry]:
@@ -24,3 +110,104 @@ def stream_latest(*, user_id: int, limit: int = 20) -> list[Activity]:
 def object_activities(*, source: str, object_type: str, object_id: str) -> QuerySet[Activity]:
     """All activities of one source about one object, newest first (index ``activities_by_object``)."""
     return Activity.objects.filter(source=source, object_type=object_type, object_id=object_id).order_by("-id")
+
+
+def stream_filter_get(*, filter_id: str, object_type: str = "", object_id: int = 0) -> StreamFilter:
+    """Resolve an OCS filter id: ``all``, ``self``, ``by``, a registered source id, or the object filter.
+
+    The object filter (``filter``) keeps the entries about the object ``object_type`` + ``object_id`` (the
+    integer surrogate); without both it keeps entries about no object, and an unknown object matches nothing
+    (contract §5.2). Anything else raises UnknownFilter. At most one query (the object filter's lookup).
+    """
+    if filter_id == "all":
+        return StreamFilter()
+    if filter_id == "self":
+        return StreamFilter(id=filter_id, by_self=True)
+    if filter_id == "by":
+        return StreamFilter(id=filter_id, by_self=False)
+    if filter_id == OBJECT_FILTER:
+        if not object_type or not object_id:
+            return StreamFilter(id=filter_id, object_ref_id=0)
+        known = ActivityObject.objects.filter(pk=object_id, object_type=object_type).exists()
+        return StreamFilter(id=filter_id, object_ref_id=object_id if known else -1)
+    if registry.source_get(filter_id) is not None:
+        return StreamFilter(id=filter_id, source=filter_id)
+    raise UnknownFilter(filter=filter_id)
+
+
+def stream_page(
+    *, user_id: int, stream_filter: StreamFilter, since: int = 0, limit: int = 50, ascending: bool = False
+) -> StreamPage:
+    """One page of a user's stream, read by keyset on a ``(user, …, activity)`` index: never OFFSET, no sort.
+
+    ``since`` is the id of the last activity the reader holds: the page starts after it in the chosen
+    direction. An id that does not exist is treated as no cursor (``first_known`` is then set); an id that
+    exists but is not in this user's stream raises ForeignSince. ``limit`` is capped at 200; 0 or less gives
+    an empty page. Items are in activity id order (ids grow with time; the contract's timestamp order
+    differs only for activities recorded with a back-dated ``created``). At most three queries.
+    """
+    keyset: dict[str, int] = {}
+    first_known: int | None = None
+    if since > 0:
+        mine = (
+            Activity.objects.filter(pk=since)
+            .annotate(mine=Exists(StreamEntry.objects.filter(user_id=user_id, activity_id=OuterRef("pk"))))
+            .values_list("mine", flat=True)
+            .first()
+        )
+        if mine is False:
+            raise ForeignSince(since=since)
+        if mine:
+            keyset = {"activity_id__gt" if ascending else "activity_id__lt": since}
+    order = "activity_id" if ascending else "-activity_id"
+    if not keyset:
+        first_known = (
+            StreamEntry.objects.filter(user_id=user_id).order_by(order).values_list("activity_id", flat=True).first()
+        )
+    limit = min(limit, STREAM_LIMIT_MAX)
+    if limit <= 0 or stream_filter.object_ref_id == -1:
+        return StreamPage(items=[], has_more=False, first_known=first_known, last_given=None)
+    entries = StreamEntry.objects.filter(user_id=user_id, **keyset)
+    if stream_filter.source is not None:
+        entries = entries.filter(source=stream_filter.source)
+    if stream_filter.by_self is not None:
+        entries = entries.filter(by_self=stream_filter.by_self)
+        if not stream_filter.by_self:
+            # Nextcloud's "by" is ``user <> me`` in SQL: activities without an author are not "by others".
+            entries = entries.exclude(activity__actor_ref="")
+    if stream_filter.object_ref_id == 0:
+        entries = entries.filter(object_ref__isnull=True)
+    elif stream_filter.object_ref_id is not None:
+        entries = entries.filter(object_ref_id=stream_filter.object_ref_id)
+    rows = list(entries.order_by(order).values_list(*_ITEM_FIELDS)[: limit + 1])
+    items = [StreamItem(*row) for row in rows[:limit]]
+    return StreamPage(
+        items=items,
+        has_more=len(rows) > limit,
+        first_known=first_known,
+        last_given=items[-1].id if items else None,
+    )
+
+
+def feed_url(*, user: User) -> str | None:
+    """The path of ``user``'s personal feed (``/feeds/<secret>/``), or None when they have none.
+
+    Also None when SECRET_KEY changed since the last reset: the stored hash no longer matches the secret
+    derived from the nonce, so the user has to reset the feed to get a working URL.
+    """
+    token = FeedToken.objects.filter(user=user).only("nonce", "secret_hash").first()
+    if token is None:
+        return None
+    secret = feed_secret(token.nonce)
+    if not constant_time_compare(secret_hash(secret), token.secret_hash):
+        return None
+    return feed_path(secret)
+
+
+def feed_user_by_secret(*, secret: str) -> User | None:
+    """The active user whose feed URL carries ``secret``, or None (one indexed query)."""
+    if not secret or len(secret) > 128:
+        return None
+    token = FeedToken.objects.filter(secret_hash=secret_hash(secret), user__is_active=True).select_related("user")
+    found = token.first()
+    return found.user if found is not None else None

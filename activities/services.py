@@ -12,7 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from activities.models import Activity, StreamEntry
+from accounts.secrets import secret_hash, secret_new
+from activities.feed_tokens import feed_path, feed_secret
+from activities.models import Activity, ActivityObject, FeedToken, StreamEntry
 
 UserRef = User | int
 GroupRef = Group | int
@@ -60,6 +62,7 @@ def activity_record(
         ).first()
         if existing is not None:
             return existing
+    object_ref = activity_object_get_or_create(object_type=object_type, native_id=object_id)
     activity = Activity.objects.create(
         source=source,
         type=type,
@@ -73,6 +76,7 @@ def activity_record(
         object_type=object_type,
         object_id=object_id,
         object_name=object_name,
+        object_ref=object_ref,
         link=link,
         icon=icon,
         payload=payload or {},
@@ -94,12 +98,26 @@ def activity_record(
     actor_pk = actor.pk if actor is not None else None
     StreamEntry.objects.bulk_create(
         [
-            StreamEntry(user_id=user_id, activity=activity, source=source, by_self=user_id == actor_pk)
+            StreamEntry(
+                user_id=user_id, activity=activity, source=source, by_self=user_id == actor_pk, object_ref=object_ref
+            )
             for user_id in sorted(recipients)
         ],
         ignore_conflicts=True,
     )
     return activity
+
+
+def activity_object_get_or_create(*, object_type: str, native_id: str) -> ActivityObject | None:
+    """The integer surrogate of an object (None when the activity is about no object: both parts empty).
+
+    Two recorders racing on a new object both end with the same row: the unique constraint lets one insert
+    win and ``get_or_create`` re-reads it in the other (in a savepoint of the caller's transaction).
+    """
+    if not object_type and not native_id:
+        return None
+    obj, _ = ActivityObject.objects.get_or_create(object_type=object_type, native_id=native_id)
+    return obj
 
 
 @transaction.atomic
@@ -110,3 +128,27 @@ def activity_retract(*, source: str, object_type: str, object_id: str) -> int:
     """
     _, per_model = Activity.objects.filter(source=source, object_type=object_type, object_id=object_id).delete()
     return per_model.get(Activity._meta.label, 0)
+
+
+@transaction.atomic
+def feed_token_reset(*, user: User) -> str:
+    """Give ``user`` a new personal feed URL and return its path (``/feeds/<secret>/``); the old one stops working.
+
+    The row is locked (or created) first, so two resets at the same moment leave exactly one valid URL: the one
+    returned to the later of the two.
+    """
+    nonce = secret_new(32)
+    secret = feed_secret(nonce)
+    defaults = {"nonce": nonce, "secret_hash": secret_hash(secret), "created": timezone.now()}
+    token = FeedToken.objects.select_for_update().filter(user=user).first()
+    if token is None:
+        FeedToken.objects.update_or_create(user=user, defaults=defaults)
+    else:
+        FeedToken.objects.filter(pk=token.pk).update(**defaults)
+    return feed_path(secret)
+
+
+def feed_token_revoke(*, user: User) -> bool:
+    """Switch the personal feed off: its URL answers 404 from now on. True when there was one."""
+    deleted, _ = FeedToken.objects.filter(user=user).delete()
+    return deleted > 0

@@ -1,0 +1,95 @@
+"""The personal Atom feed (Django's syndication framework) of a user's stream, at a secret URL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.feedgenerator import Atom1Feed
+
+from accounts.models import User
+from activities.rendering import RenderedItem, item_render
+from activities.selectors import StreamFilter, StreamItem, feed_user_by_secret, stream_page
+
+FEED_SIZE = 50
+
+
+@dataclass(frozen=True)
+class FeedOwner:
+    """The user a feed URL belongs to, and the URL it was read at (the Feed instance is shared by threads)."""
+
+    user: User
+    path: str
+    host: str
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    owner: FeedOwner
+    item: StreamItem
+    rendered: RenderedItem
+
+
+class StreamFeed(Feed):  # type: ignore[type-arg]
+    """Atom feed of the latest 50 activities of the user the secret URL belongs to; unknown secrets are 404.
+
+    Three queries: the user by the hash of the secret, then a stream page (the keyset selector of the OCS API).
+    """
+
+    feed_type = Atom1Feed
+    item_guid_is_permalink = False
+
+    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().__call__(request, *args, **kwargs)
+        # The URL is a credential: keep it out of shared caches, referrers and search engines.
+        response["Cache-Control"] = "private, no-store"
+        response["Referrer-Policy"] = "no-referrer"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    def get_object(self, request: HttpRequest, secret: str) -> FeedOwner:
+        user = feed_user_by_secret(secret=secret)
+        if user is None:
+            raise Http404("Unknown feed")
+        return FeedOwner(user=user, path=request.path, host=request.get_host())
+
+    def title(self, obj: FeedOwner) -> str:
+        return f"Activity of {obj.user.shown_name}"
+
+    def subtitle(self, obj: FeedOwner) -> str:
+        return "What happened in the Activity Hub that concerns you."
+
+    def link(self, obj: FeedOwner) -> str:
+        return obj.path
+
+    def items(self, obj: FeedOwner) -> list[FeedEntry]:
+        page = stream_page(user_id=obj.user.pk, stream_filter=StreamFilter(), limit=FEED_SIZE)
+        return [FeedEntry(obj, item, item_render(item, viewer_id=obj.user.pk)) for item in page.items]
+
+    def item_title(self, item: FeedEntry) -> str:
+        return item.rendered.subject.text
+
+    def item_description(self, item: FeedEntry) -> str:
+        return item.rendered.message.text
+
+    def item_link(self, item: FeedEntry) -> str:
+        link = item.item.link
+        return link if link.startswith(("http://", "https://", "/")) else item.owner.path
+
+    def item_guid(self, item: FeedEntry) -> str:
+        return f"tag:{item.owner.host},2026:activity:{item.item.id}"
+
+    def item_author_name(self, item: FeedEntry) -> str:
+        return item.item.actor_name or item.item.actor_ref
+
+    def item_pubdate(self, item: FeedEntry) -> datetime:
+        return item.item.created
+
+    def item_updateddate(self, item: FeedEntry) -> datetime:
+        return item.item.created
+
+    def item_categories(self, item: FeedEntry) -> list[str]:
+        return [item.item.source]

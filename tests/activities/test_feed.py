@@ -1,0 +1,129 @@
+import pytest
+from defusedxml import ElementTree
+
+from activities.models import FeedToken
+from activities.selectors import feed_url, feed_user_by_secret
+from activities.services import activity_record, feed_token_reset, feed_token_revoke
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _record(actor, reader, text, **kwargs):
+    return activity_record(
+        source="test",
+        type="did",
+        actor=actor,
+        subject="{actor} " + text,
+        subject_params={"actor": {"type": "user", "id": actor.username, "name": actor.display_name}},
+        users=[reader],
+        **kwargs,
+    )
+
+
+def test_reset_returns_the_feed_path_and_feed_url_shows_it_again():
+    user = UserFactory()
+
+    path = feed_token_reset(user=user)
+
+    assert path.startswith("/feeds/")
+    assert path.endswith("/")
+    assert len(path.split("/")[2]) == 64
+    assert feed_url(user=user) == path
+
+
+def test_feed_url_is_none_without_a_feed():
+    assert feed_url(user=UserFactory()) is None
+
+
+def test_the_secret_is_stored_only_as_a_hash():
+    user = UserFactory()
+
+    secret = feed_token_reset(user=user).split("/")[2]
+
+    token = FeedToken.objects.get(user=user)
+    assert secret not in (token.nonce, token.secret_hash)
+    assert feed_user_by_secret(secret=secret) == user
+    assert feed_user_by_secret(secret=token.secret_hash) is None
+    assert feed_user_by_secret(secret=token.nonce) is None
+
+
+def test_feed_url_is_none_once_secret_key_changed(settings):
+    user = UserFactory()
+    feed_token_reset(user=user)
+
+    settings.SECRET_KEY = "another-secret-key"
+
+    assert feed_url(user=user) is None
+
+
+def test_the_feed_serves_the_users_stream_newest_first_as_atom(client):
+    reader, actor, stranger = UserFactory.create_batch(3)
+    _record(actor, reader, "wrote <b>first</b>", link="https://example.edu/one")
+    _record(actor, reader, "wrote second")
+    _record(actor, stranger, "wrote something private")
+    path = feed_token_reset(user=reader)
+
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/atom+xml; charset=utf-8"
+    assert response["Cache-Control"] == "private, no-store"
+    feed = ElementTree.fromstring(response.content)
+    assert feed.findtext(f"{ATOM}title") == f"Activity of {reader.shown_name}"
+    entries = feed.findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}title") for e in entries] == [
+        f"{actor.display_name} wrote second",
+        f"{actor.display_name} wrote <b>first</b>",
+    ]
+    assert entries[1].find(f"{ATOM}link").get("href") == "https://example.edu/one"
+    assert entries[0].findtext(f"{ATOM}author/{ATOM}name") == actor.display_name
+
+
+def test_reset_invalidates_the_old_url(client):
+    user = UserFactory()
+    old = feed_token_reset(user=user)
+
+    new = feed_token_reset(user=user)
+
+    assert new != old
+    assert client.get(old).status_code == 404
+    assert client.get(new).status_code == 200
+    assert FeedToken.objects.filter(user=user).count() == 1
+
+
+def test_an_unknown_or_revoked_feed_is_404(client):
+    user = UserFactory()
+    path = feed_token_reset(user=user)
+
+    assert client.get("/feeds/" + "0" * 64 + "/").status_code == 404
+    assert client.get("/feeds/%F0%9F%92%A9/").status_code == 404
+
+    assert feed_token_revoke(user=user) is True
+    assert client.get(path).status_code == 404
+    assert feed_url(user=user) is None
+
+
+def test_an_inactive_users_feed_is_404(client):
+    user = UserFactory()
+    path = feed_token_reset(user=user)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+
+    response = client.get(path)
+
+    assert response.status_code == 404
+
+
+def test_the_feed_costs_three_queries_whatever_the_stream_size(client, django_assert_max_num_queries):
+    reader, actor = UserFactory.create_batch(2)
+    for n in range(60):
+        _record(actor, reader, f"wrote {n}")
+    path = feed_token_reset(user=reader)
+
+    with django_assert_max_num_queries(3):
+        response = client.get(path)
+
+    assert len(ElementTree.fromstring(response.content).findall(f"{ATOM}entry")) == 50
