@@ -153,3 +153,91 @@ class StreamEntryFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     source = factory.SelfAttribute("activity.source")
     by_self = False
+
+
+# Aggiefeed
+from aggiefeed.models import ApiKey as AggiefeedApiKey
+from aggiefeed.models import Approval as AggiefeedApproval
+from aggiefeed.models import Post as AggiefeedPost
+from aggiefeed.models import Source as AggiefeedSource
+
+
+class AggiefeedSourceFactory(factory.django.DjangoModelFactory):
+    """A department that may send to students, faculty and staff and needs one approval."""
+
+    class Meta:
+        model = AggiefeedSource
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Department {n}")
+    approvals_needed = 1
+    can_send_to = factory.LazyFunction(lambda: ["students", "faculty", "staff"])
+
+    @factory.post_generation
+    def approvers(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.approvers.set(extracted)
+
+
+class AggiefeedApiKeyFactory(factory.django.DjangoModelFactory):
+    """Pass ``secret="..."`` to know the key; it is stored hashed like the real ones."""
+
+    class Meta:
+        model = AggiefeedApiKey
+        exclude = ("secret",)
+
+    source = factory.SubFactory(AggiefeedSourceFactory)
+    secret = factory.Sequence(lambda n: f"aggiefeed-key-{n:04d}-" + "k" * 24)
+    prefix = factory.LazyAttribute(lambda k: k.secret[:8])
+    secret_hash = factory.LazyAttribute(lambda k: secret_hash(k.secret))
+
+
+def _aggiefeed_document(post):
+    return {
+        "icon": "icon-comment-alt",
+        "actor": {
+            "id": post.source.ident,
+            "objectType": "department",
+            "displayName": post.source.name,
+            "author": {"id": post.author_ref, "displayName": post.author_name},
+        },
+        "verb": "post",
+        "title": post.title,
+        "object": {
+            "id": post.object_id,
+            "ucdSrcId": post.object_id,
+            "objectType": "notification",
+            "content": post.content,
+            "ucdEdusModel": {},
+        },
+        "to": {"groups": ["students"], "users": []},
+        "published": post.published.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+        "ucdEdusMeta": {"labels": ["~academic"], "authzId": post.author_ref},
+        "priority": 0,
+    }
+
+
+class AggiefeedPostFactory(factory.django.DjangoModelFactory):
+    """A post row alone (no label/recipient rows, nothing in the shared store): use the services for those."""
+
+    class Meta:
+        model = AggiefeedPost
+
+    source = factory.SubFactory(AggiefeedSourceFactory)
+    object_id = factory.Sequence(lambda n: f"post-{n:05d}")
+    status = AggiefeedPost.Status.APPROVAL
+    author_ref = "author1"
+    author_name = "Author One"
+    title = factory.Sequence(lambda n: f"Post {n}")
+    content = "Body"
+    object_type = "notification"
+    published = factory.LazyFunction(lambda: timezone.now().replace(microsecond=0))
+    document = factory.LazyAttribute(_aggiefeed_document)
+
+
+class AggiefeedApprovalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AggiefeedApproval
+
+    post = factory.SubFactory(AggiefeedPostFactory)
+    approver = factory.SubFactory(UserFactory)

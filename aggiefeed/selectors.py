@@ -1,0 +1,197 @@
+"""Reads of Aggiefeed: keys, the posts a key or a moderator may reach, and the streams.
+
+Access rules live here: a key reaches its own source's posts (a staff-scope key every source's); a person
+reaches the queues of the sources they approve (a superuser every source's). A post out of reach is
+reported as unknown, so its existence does not leak.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.contrib.auth.models import Group
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.secrets import secret_hash
+from aggiefeed.errors import BadParameter, Forbidden, UnknownActivity
+from aggiefeed.models import ApiKey, Post, PostLabel, PostRecipient, Source
+
+AFFILIATIONS = ("students", "faculty", "staff")
+_BAD_CURSOR = [{"field": "after", "problem": "Not a cursor of this API (take it from the Link header)."}]
+
+
+def api_key_by_secret(*, secret: str) -> ApiKey | None:
+    """The active key whose hash matches ``secret``, with its source (one query), or None."""
+    if not secret or len(secret) > 256:
+        return None
+    return ApiKey.objects.select_related("source").filter(secret_hash=secret_hash(secret), is_active=True).first()
+
+
+def source_ids_moderated(*, user: User) -> list[int] | None:
+    """The ids of the sources ``user`` approves, or None for a superuser (every source). One query at most."""
+    if user.is_superuser:
+        return None
+    return list(Source.objects.filter(approvers=user).values_list("pk", flat=True))
+
+
+def moderates_any(*, user: User) -> bool:
+    """Whether ``user`` moderates at least one source (superusers moderate them all)."""
+    return user.is_active and (user.is_superuser or Source.objects.filter(approvers=user).exists())
+
+
+def posts_moderated(*, user: User) -> QuerySet[Post]:
+    """Every post of the sources ``user`` moderates (none for a user who approves no source)."""
+    posts = Post.objects.select_related("source")
+    if not user.is_active:
+        return posts.none()
+    if user.is_superuser:
+        return posts
+    return posts.filter(source__approvers=user)
+
+
+def post_for_key(
+    *, api_key: ApiKey, object_id: str, status: str, user_id: str | None = None, lock: bool = False
+) -> Post:
+    """The one post with this ``object.id`` in queue ``status`` (and author ``user_id`` when given).
+
+    Raises UnknownActivity when nothing matches or the post belongs to another source and the key is not
+    staff-scoped. ``lock`` takes a row lock (call inside a transaction).
+    """
+    posts = Post.objects.select_related("source").filter(object_id=object_id, status=status)
+    if user_id is not None:
+        posts = posts.filter(author_ref=user_id)
+    if not api_key.staff_scope:
+        posts = posts.filter(source_id=api_key.source_id)
+    if lock:
+        posts = posts.select_for_update(of=("self",))
+    post = posts.first()
+    if post is None:
+        raise UnknownActivity(f"No activity {object_id!r} in queue {status!r}.")
+    return post
+
+
+def post_for_moderator(*, user: User, object_id: str, status: str, lock: bool = False) -> Post:
+    """The post ``object_id`` in queue ``status`` of a source ``user`` moderates.
+
+    Raises Forbidden when the user moderates no source at all, UnknownActivity when the post is not
+    there or belongs to a source they do not moderate.
+    """
+    if not moderates_any(user=user):
+        raise Forbidden("Only a source's approvers moderate its posts.")
+    posts = posts_moderated(user=user).filter(object_id=object_id, status=status)
+    if lock:
+        posts = posts.select_for_update(of=("self",))
+    post = posts.first()
+    if post is None:
+        raise UnknownActivity(f"No activity {object_id!r} in queue {status!r}.")
+    return post
+
+
+@dataclass(frozen=True)
+class StreamQuery:
+    """Filters of a list (contract §5): repeated values OR together, different filters AND together."""
+
+    skip: int = 0
+    limit: int = 25
+    types: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    start_from: datetime | None = None
+    start_to: datetime | None = None
+    text: str = ""
+    after: str = ""
+
+
+def cursor_encode(post: Post) -> str:
+    """The keyset cursor just past ``post`` in stream order (published newest first, then object id)."""
+    raw = f"{post.published.isoformat()}|{post.object_id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _cursor_decode(cursor: str) -> tuple[datetime, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        published, object_id = raw.split("|", 1)
+        moment = datetime.fromisoformat(published)
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        raise BadParameter("The cursor is invalid.", details=_BAD_CURSOR) from exc
+    if timezone.is_naive(moment):
+        raise BadParameter("The cursor is invalid.", details=_BAD_CURSOR)
+    return moment, object_id
+
+
+def _filtered(posts: QuerySet[Post], query: StreamQuery) -> QuerySet[Post]:
+    if query.types:
+        posts = posts.filter(object_type__in=query.types)
+    if query.labels:
+        posts = posts.filter(
+            Exists(PostLabel.objects.filter(post_id=OuterRef("pk"), label__in=query.labels)),
+        )
+    if query.sources:
+        posts = posts.filter(source__ident__in=query.sources)
+    if query.start_from is not None:
+        posts = posts.filter(start_date__gte=query.start_from)
+    if query.start_to is not None:
+        posts = posts.filter(start_date__lte=query.start_to)
+    if query.text:
+        posts = posts.filter(Q(title__icontains=query.text) | Q(content__icontains=query.text))
+    if query.after:
+        published, object_id = _cursor_decode(query.after)
+        posts = posts.filter(Q(published__lt=published) | Q(published=published, object_id__gt=object_id))
+    return posts
+
+
+def _page(posts: QuerySet[Post], query: StreamQuery) -> list[Post]:
+    """One page in stream order plus one row more, which tells the caller whether a next page exists."""
+    ordered = _filtered(posts, query).order_by("-published", "object_id")
+    return list(ordered[query.skip : query.skip + query.limit + 1])
+
+
+def _not_expired(posts: QuerySet[Post]) -> QuerySet[Post]:
+    return posts.filter(Q(end_date__isnull=True) | Q(end_date__gt=timezone.now()))
+
+
+def _audience_of(kname: str) -> Q:
+    """Posts that reach ``kname``: public, addressed to them, or to an audience group they belong to."""
+    groups = list(
+        Group.objects.filter(user__username__iexact=kname, name__in=AFFILIATIONS).values_list("name", flat=True)
+    )
+    reaches = PostRecipient.objects.filter(post_id=OuterRef("pk")).filter(
+        Q(kind=PostRecipient.Kind.USER, name=kname) | Q(kind=PostRecipient.Kind.GROUP, name__in=groups)
+    )
+    return Q(is_public=True) | Q(Exists(reaches))
+
+
+def stream_public(*, query: StreamQuery) -> list[Post]:
+    """The anonymous stream: live posts addressed to ``public`` whose display window has not ended."""
+    posts = _not_expired(Post.objects.filter(status=Post.Status.LIVE, is_public=True))
+    return _page(posts, query)
+
+
+def stream_for_key(*, api_key: ApiKey, query: StreamQuery, kname: str | None = None) -> list[Post]:
+    """The live stream as a key sees it (contract §5).
+
+    With ``kname``: what that user should see. Without: public posts only, or every live post for a
+    staff-scoped key. Posts whose ``endDate`` has passed are left out.
+    """
+    posts = _not_expired(Post.objects.filter(status=Post.Status.LIVE))
+    if kname is not None:
+        posts = posts.filter(_audience_of(kname))
+    elif not api_key.staff_scope:
+        posts = posts.filter(is_public=True)
+    return _page(posts, query)
+
+
+def queue_for_moderator(*, user: User, query: StreamQuery, kname: str | None = None) -> list[Post]:
+    """The approval queue of the sources ``user`` moderates; Forbidden for someone who moderates none."""
+    if not moderates_any(user=user):
+        raise Forbidden("Only a source's approvers see its approval queue.")
+    posts = posts_moderated(user=user).filter(status=Post.Status.APPROVAL)
+    if kname is not None:
+        posts = posts.filter(_audience_of(kname))
+    return _page(posts, query)
