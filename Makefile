@@ -8,7 +8,7 @@ PORT ?= 8000
 # Test settings come from the environment, not from a second settings module.
 TEST_ENV := DJANGO_SECRET_KEY=test-secret-key-not-for-production DJANGO_DEBUG=false DJANGO_SECURE_SSL_REDIRECT=false DJANGO_STATIC_MANIFEST=false
 
-.PHONY: install run test lint typecheck migrations-check pytest clean
+.PHONY: install run serve test lint typecheck migrations-check pytest security clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -38,6 +38,17 @@ pytest: $(STAMP)
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck migrations-check pytest
+
+# Production-style serving: gunicorn with config/gunicorn.py (set DJANGO_SECRET_KEY, DATABASE_URL, REDIS_URL).
+serve: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput
+	$(BIN)/gunicorn -c config/gunicorn.py config.wsgi
+
+# bandit on our code; pip-audit on the locked dependencies (needs PyPI's JSON API or OSV to be reachable).
+security: $(STAMP)
+	$(BIN)/bandit -q -c pyproject.toml -r .
+	$(BIN)/pip-audit -r requirements.lock --no-deps --disable-pip --progress-spinner off 2>&1 | tee var/pip-audit.txt
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
