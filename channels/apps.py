@@ -6,3 +6,9 @@ class ChannelsConfig(AppConfig):
     name = "channels"
     label = "channels"
     verbose_name = "Channels (Pryv activity data)"
+
+    def ready(self) -> None:
+        from channels import activity_types
+        from channels.api import schema  # noqa: F401 - registers the drf-spectacular extension
+
+        activity_types.register()

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -50,9 +51,12 @@ def reserved_channel_ids() -> frozenset[str]:
     """Ids no channel may take: ``null``, ``*`` and every literal first path segment the project routes.
 
     Read from the URL configuration itself, so that a new top-level route can never be shadowed by a
-    channel (channel ids live at the root of the URL space).
+    channel (channel ids live at the root of the URL space), plus the static and media prefixes, which
+    middleware or the web server serve before any route.
     """
-    return ALWAYS_RESERVED | frozenset(_first_segments(get_resolver().url_patterns))
+    prefixes = (settings.STATIC_URL or "", settings.MEDIA_URL or "")
+    served = {prefix.strip("/").split("/", 1)[0] for prefix in prefixes if "://" not in prefix}
+    return ALWAYS_RESERVED | frozenset(_first_segments(get_resolver().url_patterns)) | (served - {""})
 
 
 def channel_list(*, user: User, state: State = "default") -> QuerySet[Channel]:

@@ -8,6 +8,7 @@ recorded in the owner's activity stream in the same transaction.
 
 from __future__ import annotations
 
+import re
 import time as _time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ from django.db.models import Q
 from django.utils.crypto import get_random_string
 
 from accounts.models import User
+from accounts.services import token_permissions_drop
 from activities.services import activity_record
 from channels.errors import (
     AttachmentTooLarge,
@@ -60,6 +62,7 @@ class Unset:
 
 UNSET = Unset()
 SOURCE = "channels"
+MIME_TYPE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$")
 ID_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
@@ -224,6 +227,7 @@ def channel_delete(*, user: User, ident: str) -> bool:
         return False
     _delete_files(list(Attachment.objects.filter(event__channel=channel)))
     channel.delete()
+    token_permissions_drop(user=user, channel_ref=ident)
     return True
 
 
@@ -402,6 +406,9 @@ def folder_delete(
             _delete_files(list(Attachment.objects.filter(event__folder_id__in=pks)))
             linked.delete()
     Folder.objects.filter(pk=node.pk).delete()
+    token_permissions_drop(
+        user=scope.channel.user, channel_ref=scope.channel.ident, folder_refs=[n.ident for n in subtree]
+    )
     _record(
         owner=scope.channel.user,
         type="folder_deleted",
@@ -540,11 +547,12 @@ def _save_files(event: Event, files: Sequence[FileInput], stored: list[str]) -> 
         Attachment.objects.filter(pk__in=[a.pk for a in replaced]).delete()
     for item in files:
         file_name = item.file.name or item.key
+        content_type = item.file.content_type or ""
         attachment = Attachment(
             event=event,
             key=item.key,
             file_name=file_name,
-            content_type=item.file.content_type or "application/octet-stream",
+            content_type=content_type if MIME_TYPE.match(content_type) else "application/octet-stream",
             size=item.file.size or 0,
         )
         if any(other.key != item.key and (other.file.name or other.key) == file_name for other in files):

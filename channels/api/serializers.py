@@ -1,0 +1,322 @@
+"""Input and output serializers of the Pryv activity API (channels, folders, events, attachments).
+
+Inputs are strict (contract §1.2): JSON types are not coerced (``"12"`` is no number, ``1`` no boolean),
+unknown properties are refused and the read-only ones are ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.core.validators import RegexValidator
+from rest_framework import serializers
+
+from channels.models import Event
+from channels.selectors import EVENTS_MAX_LIMIT, FolderItem
+
+TYPE_PART = r"^[a-z0-9-]+$"
+EVENT_READ_ONLY = frozenset({"id", "attachments", "modified", "channelId"})
+FOLDER_READ_ONLY = frozenset({"channelId", "children", "timeCount"})
+
+
+class StrictCharField(serializers.CharField):
+    """A JSON string, never a number or a boolean turned into one."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON ``true`` or ``false``, not ``"true"`` nor ``1``."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class StrictFloatField(serializers.FloatField):
+    """A JSON number, not a numeric string nor a boolean."""
+
+    def to_internal_value(self, data: Any) -> float:
+        if isinstance(data, bool) or not isinstance(data, int | float):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class ObjectField(serializers.JSONField):
+    """A free JSON object (``clientData``)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise serializers.ValidationError("Expected a JSON object.")
+        return super().to_internal_value(data)
+
+
+class StrictInput(serializers.Serializer[Any]):
+    """An input object that refuses properties it does not know, but for those it silently ignores."""
+
+    ignored: ClassVar[frozenset[str]] = frozenset()
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = sorted(str(key) for key in data if key not in self.fields and key not in self.ignored)
+            if unknown:
+                raise serializers.ValidationError({key: ["Unknown property."] for key in unknown})
+        return super().to_internal_value(data)
+
+
+class ChannelCreateInput(StrictInput):
+    ignored = frozenset({"trashed", "timeCount"})
+
+    id = StrictCharField(required=False, max_length=100, help_text="client-chosen id (identity, not reserved)")
+    name = StrictCharField(max_length=255)
+    enforceNoEventsOverlap = StrictBooleanField(required=False, default=True)
+    clientData = ObjectField(required=False, default=dict)
+
+
+class ChannelUpdateInput(StrictInput):
+    ignored = frozenset({"id", "timeCount"})
+
+    name = StrictCharField(required=False, max_length=255)
+    enforceNoEventsOverlap = StrictBooleanField(required=False)
+    clientData = ObjectField(required=False, help_text="merged: null removes a key")
+    trashed = StrictBooleanField(required=False)
+
+
+class ChannelOutput(serializers.Serializer[Any]):
+    id = serializers.CharField(source="ident")
+    name = serializers.CharField()
+    enforceNoEventsOverlap = serializers.BooleanField(source="enforce_no_events_overlap")
+    clientData = serializers.JSONField(source="client_data")
+    trashed = serializers.BooleanField()
+
+
+class ChannelStateQuery(serializers.Serializer[Any]):
+    state = serializers.ChoiceField(choices=["default", "trashed", "all"], required=False, default="default")
+
+
+class CreatedOutput(serializers.Serializer[Any]):
+    id = serializers.CharField()
+
+
+class EmptyOutput(serializers.Serializer[Any]):
+    """``{}``: the body of a successful update or delete (contract §1.4)."""
+
+
+class FolderCreateInput(StrictInput):
+    ignored = FOLDER_READ_ONLY
+
+    id = StrictCharField(required=False, max_length=100)
+    name = StrictCharField(max_length=255)
+    parentId = StrictCharField(required=False, allow_null=True, max_length=100)
+    hidden = StrictBooleanField(required=False, default=False)
+    clientData = ObjectField(required=False, default=dict)
+    trashed = StrictBooleanField(required=False, help_text="ignored on creation")
+
+
+class FolderUpdateInput(StrictInput):
+    ignored = FOLDER_READ_ONLY | {"id"}
+
+    name = StrictCharField(required=False, max_length=255)
+    parentId = StrictCharField(required=False, allow_null=True, max_length=100, help_text="moves the folder")
+    hidden = StrictBooleanField(required=False)
+    clientData = ObjectField(required=False, help_text="merged: null removes a key")
+    trashed = StrictBooleanField(required=False)
+
+
+class FolderMoveInput(StrictInput):
+    parentId = StrictCharField(allow_null=True, max_length=100)
+
+
+class FolderTreeQuery(serializers.Serializer[Any]):
+    includeHidden = serializers.BooleanField(required=False, default=False)
+    state = serializers.ChoiceField(choices=["default", "trashed", "all"], required=False, default="default")
+    timeCountBase = serializers.FloatField(required=False, min_value=0)
+    parentId = serializers.CharField(required=False, max_length=100)
+
+
+class FolderDeleteQuery(serializers.Serializer[Any]):
+    mergeEventsWithParent = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class FolderOutput(serializers.Serializer[Any]):
+    """A folder with its listed children; ``timeCount`` only when ``timeCountBase`` was given."""
+
+    id = serializers.CharField()
+    channelId = serializers.CharField()
+    name = serializers.CharField()
+    parentId = serializers.CharField(allow_null=True)
+    hidden = serializers.BooleanField()
+    clientData = serializers.JSONField()
+    trashed = serializers.BooleanField()
+    children = serializers.ListField(child=serializers.JSONField(), help_text="folders, recursively")
+    timeCount = serializers.FloatField(required=False, help_text="seconds, only with timeCountBase")
+
+    def to_representation(self, instance: FolderItem) -> dict[str, Any]:
+        node = instance.node
+        body: dict[str, Any] = {
+            "id": node.ident,
+            "channelId": self.context["channel_id"],
+            "name": node.name,
+            "parentId": instance.parent_ident,
+            "hidden": node.hidden,
+            "clientData": node.client_data,
+            "trashed": node.trashed,
+            "children": [self.to_representation(child) for child in instance.children],
+        }
+        if instance.time_count is not None:
+            body["timeCount"] = instance.time_count
+        return body
+
+
+class EventTypeInput(StrictInput):
+    # "class" is a Python keyword: the field is declared below.
+    format = StrictCharField(max_length=100, validators=[RegexValidator(TYPE_PART)])
+
+
+EventTypeInput._declared_fields["class"] = StrictCharField(max_length=100, validators=[RegexValidator(TYPE_PART)])
+
+
+class EventFieldsInput(StrictInput):
+    """The writable fields of an event; ``comment`` is the seed-era name of ``description``."""
+
+    ignored = EVENT_READ_ONLY
+
+    time = StrictFloatField(required=False, min_value=0, max_value=1e12)
+    duration = StrictFloatField(required=False, allow_null=True, min_value=0, max_value=1e12)
+    folderId = StrictCharField(required=False, allow_null=True, max_length=100)
+    type = EventTypeInput(required=False)
+    value = serializers.JSONField(required=False, allow_null=True)
+    tags = serializers.ListField(
+        child=StrictCharField(max_length=500, allow_blank=True), required=False, max_length=100
+    )
+    description = StrictCharField(required=False, allow_blank=True, max_length=10_000, trim_whitespace=False)
+    comment = StrictCharField(required=False, allow_blank=True, max_length=10_000, trim_whitespace=False)
+    clientData = ObjectField(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "comment" in attrs:
+            attrs.setdefault("description", attrs["comment"])
+            del attrs["comment"]
+        return attrs
+
+
+class EventCreateInput(EventFieldsInput):
+    ignored = EVENT_READ_ONLY | {"trashed"}
+
+    def validate_duration(self, value: float | None) -> float | None:
+        if value is None:
+            raise serializers.ValidationError("Recorded events must be completed: use events/start to start one.")
+        return value
+
+
+class EventStartInput(EventFieldsInput):
+    ignored = EVENT_READ_ONLY | {"trashed", "duration"}
+
+
+class EventUpdateInput(EventFieldsInput):
+    trashed = StrictBooleanField(required=False)
+
+
+class EventStopInput(StrictInput):
+    id = StrictCharField(required=False, max_length=100)
+    time = StrictFloatField(required=False, min_value=0, max_value=1e12)
+
+
+class BatchItemInput(EventCreateInput):
+    tempRefId = StrictCharField(required=False, max_length=100)
+    clientId = StrictCharField(required=False, max_length=100, help_text="alias of tempRefId")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        ref = attrs.pop("tempRefId", None) or attrs.pop("clientId", None)
+        attrs.pop("clientId", None)
+        if not ref:
+            raise serializers.ValidationError({"tempRefId": ["Each event needs a tempRefId (or clientId)."]})
+        attrs["temp_ref_id"] = ref
+        return attrs
+
+
+class BatchInput(serializers.Serializer[Any]):
+    events = serializers.ListField(child=BatchItemInput(), max_length=1000)
+
+    def validate_events(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        refs = [item["temp_ref_id"] for item in items]
+        if len(set(refs)) != len(refs):
+            raise serializers.ValidationError("Each tempRefId must be unique in the request.")
+        return items
+
+
+class EventResultOutput(serializers.Serializer[Any]):
+    id = serializers.CharField()
+    stoppedId = serializers.CharField(required=False)
+
+
+class StoppedOutput(serializers.Serializer[Any]):
+    stoppedId = serializers.CharField(allow_null=True)
+
+
+class EventQueryInput(serializers.Serializer[Any]):
+    onlyFolders = serializers.ListField(
+        child=serializers.CharField(max_length=100), required=False, help_text="repeat the key; 'null': no folder"
+    )
+    fromTime = serializers.FloatField(required=False, min_value=0)
+    toTime = serializers.FloatField(required=False, min_value=0)
+    state = serializers.ChoiceField(choices=["default", "trashed", "all"], required=False, default="default")
+    sortAscending = serializers.BooleanField(required=False, default=False)
+    skip = serializers.IntegerField(required=False, min_value=0, default=0, max_value=10**9)
+    limit = serializers.IntegerField(required=False, min_value=0, max_value=EVENTS_MAX_LIMIT)
+    modifiedSince = serializers.FloatField(required=False)
+    tags = serializers.ListField(child=serializers.CharField(max_length=500), required=False, max_length=100)
+
+
+class AttachmentOutput(serializers.Serializer[Any]):
+    fileName = serializers.CharField()
+    type = serializers.CharField()
+    size = serializers.IntegerField()
+
+
+class EventOutput(serializers.Serializer[Any]):
+    """An event as read (contract §3.3): ``folderId``, ``tags``, ``trashed`` and ``modified`` always;
+    ``duration`` only when set (``null``: running); ``attachments`` only when there are some.
+    """
+
+    id = serializers.CharField()
+    channelId = serializers.CharField()
+    time = serializers.FloatField()
+    duration = serializers.FloatField(required=False, allow_null=True)
+    type = serializers.DictField(child=serializers.CharField(), required=False)
+    value = serializers.JSONField(required=False)
+    folderId = serializers.CharField(allow_null=True)
+    tags = serializers.ListField(child=serializers.CharField())
+    description = serializers.CharField(required=False)
+    attachments = serializers.DictField(child=AttachmentOutput(), required=False)
+    clientData = serializers.JSONField(required=False)
+    trashed = serializers.BooleanField()
+    modified = serializers.FloatField()
+
+    def to_representation(self, instance: Event) -> dict[str, Any]:
+        body: dict[str, Any] = {"id": instance.ident, "channelId": self.context["channel_id"], "time": instance.time}
+        if instance.is_period or instance.duration is not None:
+            body["duration"] = instance.duration
+        if instance.type_class or instance.type_format:
+            body["type"] = {"class": instance.type_class, "format": instance.type_format}
+        if instance.value is not None:
+            body["value"] = instance.value
+        body["folderId"] = instance.folder.ident if instance.folder is not None else None
+        body["tags"] = instance.tags
+        if instance.description:
+            body["description"] = instance.description
+        attachments = {
+            a.key: {"fileName": a.file_name, "type": a.content_type, "size": a.size} for a in instance.attachments.all()
+        }
+        if attachments:
+            body["attachments"] = attachments
+        if instance.client_data:
+            body["clientData"] = instance.client_data
+        body["trashed"] = instance.trashed
+        body["modified"] = instance.modified
+        return body
