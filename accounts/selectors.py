@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.base import SessionBase
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils.crypto import constant_time_compare
 
-from accounts.models import AccessToken, AppPassword, TokenPermission, User
+from accounts.errors import UnknownToken
+from accounts.models import AccessToken, AccessTokenCredential, AppPassword, TokenPermission, User
 from accounts.secrets import secret_hash
+
+
+@dataclass(frozen=True)
+class FolderGrant:
+    """A folder permission of a token: ``folder_ref`` None is the root of the channel's tree."""
+
+    folder_ref: str | None
+    level: str
+
+
+@dataclass(frozen=True)
+class ChannelGrant:
+    """A channel permission of a token (contract §3.5): a channel-wide level and/or folder permissions."""
+
+    channel_ref: str
+    level: str | None
+    folders: tuple[FolderGrant, ...] = ()
 
 
 def access_token_by_secret(*, secret: str) -> AccessToken | None:
@@ -30,15 +51,28 @@ def user_by_session(*, session: SessionBase) -> User | None:
     made before (but the one that changed it, which is re-hashed) stops working.
     """
     user_id = session.get(SESSION_KEY)
-    if user_id is None:
+    if not isinstance(user_id, str | int) or not str(user_id).isdigit():
         return None
-    user = User.objects.filter(pk=user_id, is_active=True).first()
+    user = User.objects.filter(pk=int(user_id), is_active=True).first()
     if user is None:
         return None
     stored_hash = session.get(HASH_SESSION_KEY) or ""
     if not constant_time_compare(stored_hash, user.get_session_auth_hash()):
         return None
     return user
+
+
+def user_by_password(*, username: str, password: str) -> User | None:
+    """The active user with this user name (any case) and account password, or None.
+
+    App passwords do not open administration sessions. An unknown user costs one password hash anyway, so
+    timing does not tell which user names exist.
+    """
+    user = User.objects.filter(username__iexact=username, is_active=True).first()
+    if user is None:
+        User().set_password(password)
+        return None
+    return user if user.check_password(password) else None
 
 
 def user_by_basic_credentials(*, username: str, password: str) -> User | None:
@@ -54,3 +88,54 @@ def user_by_basic_credentials(*, username: str, password: str) -> User | None:
     if AppPassword.objects.filter(user=user, secret_hash=secret_hash(password)).exists():
         return user
     return user if user.check_password(password) else None
+
+
+def _with_permissions(tokens: QuerySet[AccessToken]) -> QuerySet[AccessToken]:
+    return tokens.prefetch_related(Prefetch("permissions", queryset=TokenPermission.objects.order_by("position")))
+
+
+def token_list(*, user: User, after: str | None = None, limit: int = 1000) -> list[AccessToken]:
+    """A page of the user's tokens by name, names after ``after`` (keyset on the unique (user, name) index).
+
+    Two queries whatever the page size: the tokens, then their permissions.
+    """
+    tokens = AccessToken.objects.filter(user=user)
+    if after is not None:
+        tokens = tokens.filter(name__gt=after)
+    return list(_with_permissions(tokens.order_by("name"))[:limit])
+
+
+def token_get(*, user: User, ref: str, for_update: bool = False) -> AccessToken:
+    """The user's token named ``ref``, else the one whose credential is ``ref`` (contract §3.5).
+
+    Another user's token is unknown: ``UNKNOWN_TOKEN`` either way. ``for_update`` locks the token row.
+    """
+    tokens = AccessToken.objects.filter(user=user)
+    if for_update:
+        tokens = tokens.select_for_update()
+    by_credential = AccessTokenCredential.objects.filter(secret_hash=secret_hash(ref)).values("token_id")
+    token = tokens.filter(name=ref).first() or tokens.filter(pk__in=by_credential).first()
+    if token is None:
+        raise UnknownToken(f"Unknown token '{ref}'.")
+    return token
+
+
+def token_grants(*, permissions: Iterable[TokenPermission]) -> list[ChannelGrant]:
+    """A token's permission rows (in ``position`` order) as the channel permissions of the contract.
+
+    Each channel permission is one channel row followed by its folder rows, all naming the same channel.
+    """
+    grants: list[ChannelGrant] = []
+    for row in permissions:
+        if not row.folder_scoped:
+            grants.append(ChannelGrant(channel_ref=row.channel_ref, level=row.level))
+        elif grants and grants[-1].channel_ref == row.channel_ref:
+            last = grants[-1]
+            folder = FolderGrant(folder_ref=row.folder_ref, level=row.level or "")
+            grants[-1] = ChannelGrant(last.channel_ref, last.level, (*last.folders, folder))
+    return grants
+
+
+def app_password_list(*, user: User) -> QuerySet[AppPassword]:
+    """The user's app passwords by name (their secrets are never readable)."""
+    return AppPassword.objects.filter(user=user).order_by("name", "pk")

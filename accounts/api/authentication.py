@@ -12,7 +12,6 @@ invalid one, so a caller learns nothing about other users.
 from __future__ import annotations
 
 import re
-from importlib import import_module
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
@@ -24,7 +23,7 @@ from rest_framework.request import Request
 from accounts.errors import InvalidCredentials, InvalidToken
 from accounts.models import AccessToken, User
 from accounts.selectors import access_token_by_secret, user_by_session
-from accounts.services import session_touch
+from accounts.services import session_store, session_touch
 
 # Django session keys are 32 characters of lowercase letters and digits; anything else is not one.
 _SESSION_KEY = re.compile(r"^[a-z0-9]{8,64}$")
@@ -57,13 +56,6 @@ def is_routed_to(request: Request, user: User) -> bool:
     """Whether ``user`` may answer this request: no user is routed, or the routed one is ``user`` (any case)."""
     name = routed_username(request)
     return name is None or name.casefold() == user.username.casefold()
-
-
-def session_store(session_key: str) -> SessionBase:
-    """The configured engine's session store for ``session_key`` (loaded lazily)."""
-    engine = import_module(settings.SESSION_ENGINE)
-    store: SessionBase = engine.SessionStore(session_key=session_key)
-    return store
 
 
 def request_session(request: Request) -> SessionBase:

@@ -31,7 +31,7 @@ def authenticated_user(request: Request) -> User:
 class PryvAPIView(APIView):
     """Pryv endpoints: session auth unless overridden, JSON bodies, errors as ``{"id", "message", "data"}``.
 
-    A throttled call (``TooManyRequests``) also gets its ``Retry-After`` header.
+    A throttled call (``TooManyRequests``) also gets its ``Retry-After`` header, a 401 its ``WWW-Authenticate``.
     """
 
     authentication_classes = [PryvSessionAuthentication]
@@ -45,4 +45,8 @@ class PryvAPIView(APIView):
         response = super().handle_exception(exc)
         if isinstance(exc, TooManyRequests):
             response["Retry-After"] = str(exc.retry_after)
+        if response.status_code == 401 and "WWW-Authenticate" not in response:
+            scheme = self.get_authenticate_header(self.request)
+            if scheme:
+                response["WWW-Authenticate"] = scheme
         return response
