@@ -27,7 +27,8 @@ class Progress:
             self.stream.flush()
 
     def finish(self) -> None:
-        self.done = self.total - 1
-        self.advance()
+        if self.done < self.total:
+            self.done = self.total - 1
+            self.advance()
         self.stream.write("\n")
         self.stream.flush()

@@ -1,0 +1,200 @@
+import io
+import json
+
+import jsonschema
+import pytest
+from django.core.management import CommandError, call_command
+
+from tests.factories import UserFactory, WopiFileFactory, WopiShareFactory, WopiUserInfoFactory
+from tests.wopi.conftest import CONTRACT_DIR, token_for
+from wopi.tokens import now_ms
+
+pytestmark = pytest.mark.django_db
+
+WWW_AUTHENTICATE = 'Bearer realm="WOPI"'
+
+
+def cspp_schema():
+    return json.loads((CONTRACT_DIR / "validator" / "CsppCheckFileInfoSchema.json").read_text(encoding="utf-8-sig"))
+
+
+def test_check_file_info_describes_the_file_for_its_owner(wopi, wopi_file, owner, owner_token):
+    response = wopi.check_file_info(wopi_file, token=owner_token)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body == {
+        "BaseFileName": "report.wopitest",
+        "OwnerId": str(owner.pk),
+        "UserId": str(owner.pk),
+        "Size": 5,
+        "Version": "1",
+        "UserFriendlyName": "Ann",
+        "LastModifiedTime": body["LastModifiedTime"],
+        "HostName": "ActivityHub",
+        "UserCanWrite": True,
+        "UserCanRename": False,
+        "UserCanNotWriteRelative": True,
+        "ReadOnly": False,
+        "SupportsUpdate": False,
+        "SupportsLocks": False,
+        "SupportsGetLock": False,
+        "SupportsExtendedLockLength": False,
+        "SupportsRename": False,
+        "SupportsDeleteFile": False,
+        "SupportsUserInfo": False,
+        "SupportsAddActivities": True,
+        "SupportsGetActivities": True,
+        "SupportedActivityTypes": ["comment", "mention"],
+    }
+    assert int(response["Content-Length"]) == len(response.content)
+    jsonschema.validate(body, cspp_schema())
+
+
+def test_check_file_info_for_a_reader_says_they_may_not_write(wopi, wopi_file):
+    reader = UserFactory()
+    WopiShareFactory(file=wopi_file, user=reader, can_write=False)
+    WopiUserInfoFactory(user=reader, info="reader state")
+
+    response = wopi.check_file_info(wopi_file, token=token_for(reader, wopi_file))
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["UserId"], body["OwnerId"]) == (str(reader.pk), str(wopi_file.owner_id))
+    assert (body["UserCanWrite"], body["ReadOnly"], body["UserInfo"]) == (False, True, "reader state")
+    jsonschema.validate(body, cspp_schema())
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["", "garbage", "00" * 40, "zz"],
+    ids=["missing", "not-hex", "hex-but-not-signed", "odd"],
+)
+def test_a_missing_or_invalid_token_is_401_with_an_empty_body(wopi, wopi_file, token):
+    response = wopi.check_file_info(wopi_file, token=token)
+
+    assert response.status_code == 401
+    assert response.content == b""
+    assert response["WWW-Authenticate"] == WWW_AUTHENTICATE
+    assert response["X-WOPI-ServerError"]
+
+
+def test_a_tampered_token_is_401(wopi, wopi_file, owner_token):
+    tampered = owner_token[:-2] + ("00" if owner_token[-2:] != "00" else "11")
+
+    response = wopi.check_file_info(wopi_file, token=tampered)
+
+    assert response.status_code == 401
+
+
+def test_an_expired_token_is_401(wopi, wopi_file, owner):
+    token = token_for(owner, wopi_file, expires_ms=now_ms() - 1)
+
+    response = wopi.check_file_info(wopi_file, token=token)
+
+    assert response.status_code == 401
+    assert response.content == b""
+
+
+def test_a_token_of_another_file_is_401_even_on_an_unknown_file_id(wopi, wopi_file, owner):
+    other = WopiFileFactory(owner=owner)
+    token = token_for(owner, other)
+
+    on_this_file = wopi.check_file_info(wopi_file, token=token)
+    on_unknown = wopi.call("GET", "00000000-0000-0000-0000-000000000000", token=token)
+
+    assert on_this_file.status_code == 401
+    assert on_unknown.status_code == 401
+
+
+def test_a_token_of_a_deleted_file_is_404(wopi, wopi_file, owner_token):
+    file_id = wopi_file.pk
+    wopi_file.delete()
+
+    response = wopi.call("GET", file_id, token=owner_token)
+
+    assert response.status_code == 404
+    assert response.content == b""
+
+
+def test_another_users_file_is_404_and_says_nothing_about_it(wopi, wopi_file):
+    stranger = UserFactory()
+    token = token_for(stranger, wopi_file)
+
+    info = wopi.check_file_info(wopi_file, token=token)
+    contents = wopi.call("GET", wopi_file.pk, "/contents", token=token)
+    activities = wopi.post(wopi_file, "GET_ACTIVITIES", {"Top": 5}, token=token, suffix="/activities")
+
+    assert [info.status_code, contents.status_code, activities.status_code] == [404, 404, 404]
+    assert info.content == contents.content == activities.content == b""
+
+
+def test_a_token_of_an_inactive_user_is_401(wopi, wopi_file, owner, owner_token):
+    owner.is_active = False
+    owner.save(update_fields=["is_active"])
+
+    response = wopi.check_file_info(wopi_file, token=owner_token)
+
+    assert response.status_code == 401
+
+
+def test_the_bearer_header_is_accepted_when_the_url_has_no_token(client, wopi_file, owner_token):
+    response = client.get(f"/wopi/files/{wopi_file.pk}", HTTP_AUTHORIZATION=f"Bearer {owner_token}")
+
+    assert response.status_code == 200
+    assert response.json()["BaseFileName"] == "report.wopitest"
+
+
+def test_get_file_returns_exactly_the_bytes_and_the_version(wopi, owner):
+    data = "Zoë 📄 \u202eRTL".encode() + bytes(range(256))
+    wopi_file = WopiFileFactory(owner=owner, content__data=data)
+
+    response = wopi.call("GET", wopi_file.pk, "/contents", token=token_for(owner, wopi_file))
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == data
+    assert response["X-WOPI-ItemVersion"] == "1"
+    assert response["Content-Type"] == "application/octet-stream"
+    assert int(response["Content-Length"]) == len(data)
+
+
+def test_get_file_honours_max_expected_size(wopi, wopi_file, owner_token):
+    too_small = wopi.call("GET", wopi_file.pk, "/contents", token=owner_token, headers={"X-WOPI-MaxExpectedSize": "4"})
+    enough = wopi.call("GET", wopi_file.pk, "/contents", token=owner_token, headers={"X-WOPI-MaxExpectedSize": "5"})
+    garbage = wopi.call("GET", wopi_file.pk, "/contents", token=owner_token, headers={"X-WOPI-MaxExpectedSize": "x"})
+
+    assert (too_small.status_code, enough.status_code, garbage.status_code) == (412, 200, 400)
+
+
+def test_rate_limit_answers_429_with_retry_after_per_token(wopi, wopi_file, owner, owner_token, settings):
+    settings.WOPI_RATE_LIMIT_PER_MINUTE = 2
+    other_token = token_for(owner, wopi_file, expires_ms=now_ms() + 60_000)
+
+    statuses = [wopi.check_file_info(wopi_file, token=owner_token).status_code for _ in range(3)]
+    limited = wopi.check_file_info(wopi_file, token=owner_token)
+    other = wopi.check_file_info(wopi_file, token=other_token)
+
+    assert statuses == [200, 200, 429]
+    assert limited.status_code == 429
+    assert 1 <= int(limited["Retry-After"]) <= 60
+    assert limited.content == b""
+    assert other.status_code == 200
+
+
+def test_wopi_token_command_prints_a_working_token_with_its_expiry(wopi, wopi_file, owner):
+    out = io.StringIO()
+
+    call_command("wopi_token", "ANN", str(wopi_file.pk), stdout=out)
+
+    lines = dict(line.split("=", 1) for line in out.getvalue().splitlines())
+    assert set(lines) == {"access_token", "access_token_ttl", "expires"}
+    assert int(lines["access_token_ttl"]) > now_ms()
+    assert wopi.check_file_info(wopi_file, token=lines["access_token"]).status_code == 200
+
+
+def test_wopi_token_command_refuses_a_file_the_user_cannot_open(wopi_file):
+    UserFactory(username="bob")
+
+    with pytest.raises(CommandError, match="cannot open"):
+        call_command("wopi_token", "bob", str(wopi_file.pk), stdout=io.StringIO())

@@ -1,0 +1,218 @@
+"""WOPI endpoints: CheckFileInfo, GetFile, and the ``X-WOPI-Override`` operations of ``POST /wopi/files/{id}``.
+
+Views stay thin: the base view has already checked the proof, the token and its file, and the rate limit;
+each handler reads the body, calls one selector or service and shapes the answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import FileResponse, HttpResponseBase
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from wopi.api.base import WopiApiView, read_json_object
+from wopi.api.serializers import (
+    AddActivitiesInput,
+    AddActivitiesOutput,
+    CheckFileInfoOutput,
+    GetActivitiesInput,
+    GetActivitiesOutput,
+)
+from wopi.errors import BodyTooLarge, FileLargerThanExpected, InvalidWopiRequest, UnsupportedOperation
+from wopi.selectors import (
+    HOST_NAME,
+    WOPI_ACTIVITY_TYPES,
+    FileAccess,
+    activities_page,
+    activity_as_wopi,
+    user_id_of,
+    user_info_get,
+    wopi_timestamp,
+)
+from wopi.services import MAX_ACTIVITIES_PER_BATCH, activities_add
+
+ADD_ACTIVITIES = "ADD_ACTIVITIES"
+GET_ACTIVITIES = "GET_ACTIVITIES"
+ACTIVITY_OVERRIDES = (ADD_ACTIVITIES, GET_ACTIVITIES)
+
+
+def _errors(*codes: int) -> dict[int, OpenApiResponse]:
+    meaning = {
+        400: "Malformed request (bad JSON, wrong types, unknown SkipToken); empty body",
+        401: "Missing, invalid or expired access token, or one issued for another file; empty body",
+        404: "Unknown file, or one this user may not open; empty body",
+        412: "The file is larger than X-WOPI-MaxExpectedSize",
+        413: "Body too large",
+        429: "Too many requests for this token; see Retry-After",
+        500: "Proof-key check failed (X-WOPI-ServerError says why)",
+        501: "Unsupported X-WOPI-Override",
+    }
+    return {code: OpenApiResponse(description=meaning[code]) for code in codes}
+
+
+def _override_parameter(values: tuple[str, ...]) -> OpenApiParameter:
+    return OpenApiParameter(
+        "X-WOPI-Override", str, OpenApiParameter.HEADER, required=True, enum=list(values), description="operation"
+    )
+
+
+_TTL_PARAMETER = OpenApiParameter(
+    "access_token_ttl", int, OpenApiParameter.QUERY, required=False, description="sent by some clients; ignored"
+)
+_ACTIVITY_REQUEST = PolymorphicProxySerializer(
+    component_name="WopiActivitiesRequest",
+    serializers=[AddActivitiesInput, GetActivitiesInput],
+    resource_type_field_name=None,
+)
+_ACTIVITY_RESPONSE = PolymorphicProxySerializer(
+    component_name="WopiActivitiesResponse",
+    serializers=[AddActivitiesOutput, GetActivitiesOutput],
+    resource_type_field_name=None,
+)
+
+
+def check_file_info(request: Request, access: FileAccess) -> dict[str, Any]:
+    """The CheckFileInfo body (contract §13, §14): only the operations this host serves are advertised."""
+    file, user = access.file, access.user
+    body: dict[str, Any] = {
+        "BaseFileName": file.name,
+        "OwnerId": user_id_of(file.owner_id),
+        "UserId": user_id_of(user.pk),
+        "Size": file.size,
+        "Version": str(file.version),
+        "UserFriendlyName": user.shown_name,
+        "LastModifiedTime": wopi_timestamp(file.modified),
+        "HostName": HOST_NAME,
+        "UserCanWrite": access.can_write,
+        "UserCanRename": False,
+        "UserCanNotWriteRelative": True,
+        "ReadOnly": not access.can_write,
+        "SupportsUpdate": False,
+        "SupportsLocks": False,
+        "SupportsGetLock": False,
+        "SupportsExtendedLockLength": False,
+        "SupportsRename": False,
+        "SupportsDeleteFile": False,
+        "SupportsUserInfo": False,
+        "SupportsAddActivities": True,
+        "SupportsGetActivities": True,
+        "SupportedActivityTypes": list(WOPI_ACTIVITY_TYPES),
+    }
+    info = user_info_get(user=user)
+    if info is not None:
+        body["UserInfo"] = info
+    return body
+
+
+class ActivitiesMixin:
+    """AddActivities and GetActivities, served on ``/wopi/files/{id}`` and ``/wopi/files/{id}/activities``."""
+
+    def add_activities(self, access: FileAccess, request: Request) -> Response:
+        document = read_json_object(request)
+        activities = document.get("Activities")
+        if not isinstance(activities, list):
+            raise InvalidWopiRequest("Activities must be an array.")
+        if len(activities) > MAX_ACTIVITIES_PER_BATCH:
+            raise BodyTooLarge(f"At most {MAX_ACTIVITIES_PER_BATCH} activities per request.")
+        answers = activities_add(access=access, activities=activities)
+        return Response(AddActivitiesOutput({"ActivityResponses": answers}).data)
+
+    def get_activities(self, access: FileAccess, request: Request) -> Response:
+        query = GetActivitiesInput(data=read_json_object(request))
+        if not query.is_valid():
+            raise InvalidWopiRequest("Top must be an integer; SkipToken a string; TypeFilter an array of strings.")
+        page = activities_page(
+            access=access,
+            top=query.validated_data["Top"],
+            skip_token=query.validated_data.get("SkipToken"),
+            type_filter=query.validated_data.get("TypeFilter"),
+        )
+        body: dict[str, Any] = {
+            "Activities": [activity_as_wopi(activity) for activity in page.activities],
+            "MoreResultsExist": page.more,
+            "ItemsExceedTop": page.more,
+        }
+        if page.skip_token:
+            body["SkipToken"] = page.skip_token
+        return Response(body)
+
+
+def _override(request: Request) -> str:
+    return str(request.META.get("HTTP_X_WOPI_OVERRIDE", "")).strip()
+
+
+class FileApi(ActivitiesMixin, WopiApiView):
+    @extend_schema(
+        operation_id="wopi_check_file_info",
+        summary="CheckFileInfo",
+        parameters=[_TTL_PARAMETER],
+        responses={200: CheckFileInfoOutput, **_errors(401, 404, 429, 500)},
+    )
+    def get(self, request: Request, file_id: str) -> Response:
+        access = self.access(request, file_id)
+        return Response(check_file_info(request, access))
+
+    @extend_schema(
+        operation_id="wopi_file_operation",
+        summary="X-WOPI-Override operations on a file (ADD_ACTIVITIES, GET_ACTIVITIES)",
+        description="The form the WOPI validator uses: the same operations as POST /wopi/files/{file_id}/activities.",
+        parameters=[_override_parameter(ACTIVITY_OVERRIDES), _TTL_PARAMETER],
+        request=_ACTIVITY_REQUEST,
+        responses={200: _ACTIVITY_RESPONSE, **_errors(400, 401, 404, 413, 429, 500, 501)},
+    )
+    def post(self, request: Request, file_id: str) -> Response:
+        override = _override(request)
+        access = self.access(request, file_id)
+        if override == ADD_ACTIVITIES:
+            return self.add_activities(access, request)
+        if override == GET_ACTIVITIES:
+            return self.get_activities(access, request)
+        raise UnsupportedOperation(f"X-WOPI-Override {override[:40]!r} is not supported here.")
+
+
+class FileActivitiesApi(ActivitiesMixin, WopiApiView):
+    @extend_schema(
+        operation_id="wopi_file_activities",
+        summary="AddActivities or GetActivities (X-WOPI-Override)",
+        parameters=[_override_parameter(ACTIVITY_OVERRIDES), _TTL_PARAMETER],
+        request=_ACTIVITY_REQUEST,
+        responses={200: _ACTIVITY_RESPONSE, **_errors(400, 401, 404, 413, 429, 500, 501)},
+    )
+    def post(self, request: Request, file_id: str) -> Response:
+        override = _override(request)
+        access = self.access(request, file_id)
+        if override == ADD_ACTIVITIES:
+            return self.add_activities(access, request)
+        if override == GET_ACTIVITIES:
+            return self.get_activities(access, request)
+        raise UnsupportedOperation(f"X-WOPI-Override {override[:40]!r} is not supported here.")
+
+
+class FileContentsApi(WopiApiView):
+    @extend_schema(
+        operation_id="wopi_get_file",
+        summary="GetFile",
+        parameters=[
+            _TTL_PARAMETER,
+            OpenApiParameter("X-WOPI-MaxExpectedSize", int, OpenApiParameter.HEADER, required=False),
+        ],
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            **_errors(400, 401, 404, 412, 429, 500),
+        },
+    )
+    def get(self, request: Request, file_id: str) -> HttpResponseBase:
+        access = self.access(request, file_id)
+        limit = str(request.META.get("HTTP_X_WOPI_MAXEXPECTEDSIZE", "")).strip()
+        if limit:
+            if not limit.isdigit():
+                raise InvalidWopiRequest("X-WOPI-MaxExpectedSize is not a number.")
+            if access.file.size > int(limit):
+                raise FileLargerThanExpected()
+        response = FileResponse(access.file.content.open("rb"), content_type="application/octet-stream")
+        response["X-WOPI-ItemVersion"] = str(access.file.version)
+        return response

@@ -1,0 +1,211 @@
+"""Writes of the WOPI host: files, the activities WOPI clients report about them, and edits.
+
+Every write that can race (locks, content, names) runs in a transaction holding the file row
+``select_for_update``; activities go to the shared store through ``activities.services.activity_record``.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Q
+
+from accounts.models import User
+from activities.services import activity_record
+from wopi.errors import InvalidFileName
+from wopi.models import WopiFile, WopiShare
+from wopi.selectors import WOPI_ACTIVITY_TYPES, WOPI_SOURCE, FileAccess
+
+logger = logging.getLogger(__name__)
+
+STATUS_SUCCESS = 0
+STATUS_RETRYABLE = 1
+STATUS_PERMANENT = 2
+STATUS_UNKNOWN_TYPE = 3
+MAX_TEXT_CHARS = 1024
+CONTENT_ACTIONS = ("created", "updated", "deleted")
+RELATIONSHIPS = ("Mentioned", "InThread", "RepliedTo")
+MAX_NAME_CHARS = 250
+MAX_ACTIVITIES_PER_BATCH = 100
+
+
+def file_name_check(name: str) -> str:
+    """A legal file name: not empty, no control character, no ``/`` or ``\\``, at most 250 characters before
+    the extension (the WOPI ``FileNameMaxLength`` default); else InvalidFileName."""
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    if (
+        not name.strip()
+        or not stem.strip()
+        or any(ord(c) < 32 or ord(c) == 127 for c in name)
+        or "/" in name
+        or "\\" in name
+        or len(stem) > MAX_NAME_CHARS
+        or len(name) > 300
+    ):
+        raise InvalidFileName(f"The file name {name[:80]!r} is not allowed.")
+    return name
+
+
+@transaction.atomic
+def file_create(*, owner: User, name: str, content: bytes) -> WopiFile:
+    """Store a new file of ``owner`` under a legal name (unique per owner, case-insensitively, by the database)."""
+    file = WopiFile(owner=owner, name=file_name_check(name), size=len(content))
+    file.content.save(f"{uuid.uuid4().hex}.bin", ContentFile(content), save=False)
+    file.save()
+    return file
+
+
+def file_share(*, file: WopiFile, user: User, can_write: bool = False) -> WopiShare:
+    """Let ``user`` open ``file`` (and edit it when ``can_write``); sharing again updates the right."""
+    share, _ = WopiShare.objects.update_or_create(file=file, user=user, defaults={"can_write": can_write})
+    return share
+
+
+def _person_users(*, file: WopiFile, people: list[dict[str, Any]]) -> set[int]:
+    """Users named by WOPI persons who are mentioned or replied to and may open the file.
+
+    A person from this host's WOPI client carries our ``UserId`` (the user's primary key) as ``Id``; an
+    ``Email`` is matched too. Persons of other providers, and users who cannot open the file, reach nobody:
+    a stream entry would tell them the name of a file they may not see.
+    """
+    ids: set[int] = set()
+    emails: set[str] = set()
+    for person in people:
+        if not any(person.get(flag) is True for flag in ("Mentioned", "RepliedTo")):
+            continue
+        provider = person.get("Provider")
+        if isinstance(provider, str) and provider and not provider.startswith("wopi-"):
+            continue
+        person_id = person.get("Id")
+        if isinstance(person_id, str) and person_id.isdigit() and len(person_id) < 19:
+            ids.add(int(person_id))
+        email = person.get("Email")
+        if isinstance(email, str) and "@" in email:
+            emails.add(email.lower())
+    if not ids and not emails:
+        return set()
+    named = User.objects.filter(is_active=True).filter(Q(pk__in=ids) | Q(email__in=emails))
+    reach = named.filter(Q(pk=file.owner_id) | Q(wopi_shares__file=file)).values_list("pk", flat=True)
+    return set(reach)
+
+
+def _activity_problem(item: dict[str, Any]) -> str | None:
+    """Why a known-type activity can never be accepted (status 2), or None."""
+    activity_id = item.get("Id")
+    try:
+        uuid.UUID(str(activity_id).strip("{}"))
+    except ValueError:
+        return "Id is not a UUID."
+    data = item.get("Data", {})
+    if not isinstance(data, dict):
+        return "Data is not an object."
+    for key in ("ContentId", "NavigationId", "ParentContentId", "CommentText"):
+        value = data.get(key)
+        if value is not None and (not isinstance(value, str) or (key != "CommentText" and len(value) > MAX_TEXT_CHARS)):
+            return f"Data.{key} is not a string of at most {MAX_TEXT_CHARS} characters."
+    if isinstance(data.get("CommentText"), str) and len(data["CommentText"]) > 100_000:
+        return "Data.CommentText is too long."
+    if data.get("ContentAction") is not None and data.get("ContentAction") not in CONTENT_ACTIONS:
+        return "Data.ContentAction is not one of created, updated, deleted."
+    if data.get("IsReply") is not None and not isinstance(data.get("IsReply"), bool):
+        return "Data.IsReply is not a boolean."
+    people = item.get("People", [])
+    if not isinstance(people, list) or not all(isinstance(person, dict) for person in people):
+        return "People is not an array of objects."
+    return None
+
+
+def _subject(*, type_: str, data: dict[str, Any]) -> str:
+    if type_ == "mention":
+        return "{actor} mentioned {person} in {file}"
+    if data.get("ContentAction") == "deleted":
+        return "{actor} deleted a comment on {file}"
+    if data.get("ContentAction") == "updated":
+        return "{actor} edited a comment on {file}"
+    if data.get("IsReply") is True:
+        return "{actor} replied to a comment on {file}"
+    return "{actor} commented on {file}"
+
+
+def file_rich_object(file: WopiFile) -> dict[str, Any]:
+    return {"type": "file", "id": str(file.pk), "name": file.name, "path": file.name}
+
+
+def user_rich_object(user: User) -> dict[str, Any]:
+    return {"type": "user", "id": user.username, "name": user.shown_name}
+
+
+def _record(*, access: FileAccess, item: dict[str, Any]) -> None:
+    file, actor = access.file, access.user
+    type_: str = item["Type"]
+    data: dict[str, Any] = item.get("Data", {})
+    people: list[dict[str, Any]] = item.get("People", [])
+    audience = _person_users(file=file, people=people) | {file.owner_id}
+    params: dict[str, dict[str, Any]] = {"actor": user_rich_object(actor), "file": file_rich_object(file)}
+    mentioned = [p for p in people if p.get("Mentioned") is True]
+    if type_ == "mention":
+        name = next((p.get("Name") for p in mentioned if isinstance(p.get("Name"), str)), "") or "someone"
+        params["person"] = {"type": "highlight", "id": "mentioned", "name": name}
+        params["mentioned"] = {
+            "type": "audience",
+            "id": "mentioned",
+            "name": "",
+            "users": sorted(_person_users(file=file, people=mentioned)),
+        }
+    comment = data.get("CommentText") if isinstance(data.get("CommentText"), str) else ""
+    activity_record(
+        source=WOPI_SOURCE,
+        type=type_,
+        actor=actor,
+        users=audience,
+        object_type="file",
+        object_id=str(file.pk),
+        object_name=file.name,
+        external_id=str(uuid.UUID(str(item["Id"]).strip("{}"))),
+        payload={key: item[key] for key in ("Type", "Id", "Timestamp", "Data", "People") if key in item},
+        subject=_subject(type_=type_, data=data),
+        subject_params=params,
+        message=comment or "",
+    )
+
+
+def activities_add(*, access: FileAccess, activities: list[Any]) -> list[dict[str, Any]]:
+    """Store a WOPI AddActivities batch: one answer per activity, in request order, with its Id echoed as sent.
+
+    Status 3 for a type the host does not know (nothing stored), 2 for a known type it can never accept
+    (an Id that is not a UUID, malformed Data or People), 1 when the database failed for that item (the
+    client may retry it), 0 once stored. The Id is compared case-insensitively: a re-sent activity is
+    stored once (the store's unique external id) and answered 0 again. Each activity is recorded in its own
+    savepoint, so one failure does not undo the others. The audience is the actor, the file's owner and the
+    mentioned or replied-to people who may open the file.
+    """
+    answers: list[dict[str, Any]] = []
+    for item in activities:
+        raw_id = item.get("Id") if isinstance(item, dict) else None
+        answer: dict[str, Any] = {"Id": raw_id if isinstance(raw_id, str) else ""}
+        if not isinstance(item, dict) or not isinstance(raw_id, str):
+            answers.append(answer | {"Status": STATUS_PERMANENT, "Message": "Each activity needs a string Id."})
+            continue
+        if item.get("Type") not in WOPI_ACTIVITY_TYPES:
+            answers.append(answer | {"Status": STATUS_UNKNOWN_TYPE, "Message": "Type not understood"})
+            continue
+        problem = _activity_problem(item)
+        if problem is not None:
+            answers.append(answer | {"Status": STATUS_PERMANENT, "Message": problem})
+            continue
+        try:
+            with transaction.atomic():
+                _record(access=access, item=item)
+        except IntegrityError:
+            # The same Id was stored by a concurrent request between our look-up and insert: it is stored.
+            pass
+        except DatabaseError:
+            logger.exception("WOPI activity %s of file %s could not be stored", raw_id, access.file.pk)
+            answers.append(answer | {"Status": STATUS_RETRYABLE, "Message": "Could not store it now; retry."})
+            continue
+        answers.append(answer | {"Status": STATUS_SUCCESS})
+    return answers
