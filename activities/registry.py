@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.templatetags.static import static
+
 Params = dict[str, dict[str, Any]]
 _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_-]+)\}")
 _FILTER_ID = re.compile(r"^[a-z_]{1,32}$")
@@ -132,12 +134,57 @@ class ActivitySource:
 
 
 @dataclass(frozen=True)
+class PreviewView:
+    """What a previewer gets: the activity's object (``object_id`` is the OCS integer) and subject params."""
+
+    object_type: str
+    object_id: int
+    object_name: str
+    link: str
+    params: Params
+
+
+Previewer = Callable[[PreviewView], list[dict[str, Any]]]
+FILE_OBJECT_TYPES = frozenset({"files", "file"})
+
+
+def default_icon() -> str:
+    """The icon of an activity whose type and source name none (site-relative)."""
+    return static("activities/img/activity.svg")
+
+
+def file_previewer(view: PreviewView) -> list[dict[str, Any]]:
+    """Nextcloud's preview element for an activity about a file: the file's mime-type icon and its link.
+
+    Other objects have no preview. ``link`` and ``source`` may be site-relative: the API makes them absolute.
+    """
+    if view.object_type not in FILE_OBJECT_TYPES or not view.object_id:
+        return []
+    file = next((p for p in view.params.values() if isinstance(p, dict) and p.get("type") == "file"), {})
+    filename = view.object_name.rsplit("/", 1)[-1] or str(file.get("name", ""))
+    return [
+        {
+            "link": str(file.get("link") or view.link),
+            "source": static("activities/img/file.svg"),
+            "mimeType": str(file.get("mimetype", "application/octet-stream")),
+            "isMimeTypeIcon": True,
+            "fileId": view.object_id,
+            "view": "files",
+            "filename": filename,
+        }
+    ]
+
+
+@dataclass(frozen=True)
 class ActivityType:
+    """How one type of activity of a source reads: subject and message renderers, and its previews."""
+
     source: str
     type: str
     label: str
     subject_renderer: Renderer = field(default=default_renderer)
     message_renderer: Renderer = field(default=default_renderer)
+    previewer: Previewer = field(default=file_previewer)
 
 
 _sources: dict[str, ActivitySource] = {}

@@ -1,0 +1,53 @@
+"""Renderers and content negotiation of the OCS family: XML by default, JSON on request (contract §3)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import BaseParser
+from rest_framework.renderers import BaseRenderer
+from rest_framework.request import Request
+
+from activities.api.ocs import ocs_format, php_json, php_xml
+
+
+class OcsXmlRenderer(BaseRenderer):
+    media_type = "application/xml"
+    format = "xml"
+    charset = "utf-8"
+
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Mapping[str, Any] | None = None
+    ) -> bytes:
+        return b"" if data is None else php_xml(data)
+
+
+class OcsJsonRenderer(BaseRenderer):
+    media_type = "application/json"
+    format = "json"
+    charset = "utf-8"
+
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Mapping[str, Any] | None = None
+    ) -> bytes:
+        return b"" if data is None else php_json(data)
+
+
+class OcsContentNegotiation(BaseContentNegotiation):
+    """Picks the renderer by the ``format`` parameter, else ``Accept`` (Nextcloud's rules), else XML.
+
+    An unknown ``format`` value also selects XML here; the base view then answers it with a 400.
+    """
+
+    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
+        return None
+
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        wanted = ocs_format(request.query_params.get("format"), str(request.META.get("HTTP_ACCEPT", "")))
+        available = list(renderers)
+        renderer = next((r for r in available if r.format == wanted), available[0])
+        return renderer, renderer.media_type or ""
