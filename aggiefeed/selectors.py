@@ -71,7 +71,7 @@ def post_for_key(
         posts = posts.select_for_update(of=("self",))
     post = posts.first()
     if post is None:
-        raise UnknownActivity(f"No activity {object_id!r} in queue {status!r}.")
+        raise UnknownActivity(f"No activity {object_id!r} in queue {str(status)!r}.")
     return post
 
 
@@ -88,7 +88,7 @@ def post_for_moderator(*, user: User, object_id: str, status: str, lock: bool = 
         posts = posts.select_for_update(of=("self",))
     post = posts.first()
     if post is None:
-        raise UnknownActivity(f"No activity {object_id!r} in queue {status!r}.")
+        raise UnknownActivity(f"No activity {object_id!r} in queue {str(status)!r}.")
     return post
 
 

@@ -145,7 +145,7 @@ class RecipientsField(serializers.Field):  # type: ignore[type-arg]
     """
 
     default_error_messages = {
-        "invalid": "Must be an object with groups and/or users, or a list of {id, g, i} entries.",
+        "invalid": "Must be an object with groups and/or users, or a list of {{id, g, i}} entries.",
         "empty": "Must address at least one group or user.",
     }
 

@@ -44,6 +44,12 @@ def make_activity(source_ident: str = SOURCE_IDENT, **overrides):
     return activity
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Argon2 is the production hasher; these tests log in through sessions and need no slow hashing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def approver():
     return UserFactory(username="approver1", is_staff=True)
@@ -64,6 +70,18 @@ def key_client(api_key):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION="ApiKey registrar-key-" + "r" * 24)
     return client
+
+
+@pytest.fixture
+def post_created(key_client):
+    """POST ``activity`` with the source's key and return the stored activity's object id."""
+
+    def create(activity=None):
+        response = key_client.post("/api/v1/activity", {"activity": activity or make_activity()}, format="json")
+        assert response.status_code == 201, response.json()
+        return response.json()["activity"]["object"]["id"]
+
+    return create
 
 
 @pytest.fixture
