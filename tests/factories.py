@@ -241,3 +241,36 @@ class AggiefeedApprovalFactory(factory.django.DjangoModelFactory):
 
     post = factory.SubFactory(AggiefeedPostFactory)
     approver = factory.SubFactory(UserFactory)
+
+
+# wopi
+from wopi.models import WopiFile, WopiShare, WopiUserInfo  # noqa: E402
+
+
+class WopiFileFactory(factory.django.DjangoModelFactory):
+    """A WOPI file with bytes b"hello" in Django storage; pass ``content__data=b"..."`` for others."""
+
+    class Meta:
+        model = WopiFile
+
+    owner = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"document-{n}.wopitest")
+    content = factory.django.FileField(data=b"hello", filename="content.bin")
+    size = factory.LazyAttribute(lambda f: f.content.size)
+
+
+class WopiShareFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WopiShare
+
+    file = factory.SubFactory(WopiFileFactory)
+    user = factory.SubFactory(UserFactory)
+    can_write = False
+
+
+class WopiUserInfoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WopiUserInfo
+
+    user = factory.SubFactory(UserFactory)
+    info = "user info"
