@@ -14,7 +14,7 @@ from rest_framework import serializers
 from channels.models import Event
 from channels.selectors import EVENTS_MAX_LIMIT, FolderItem
 
-TYPE_PART = r"^[a-z0-9-]+$"
+TYPE_PART = RegexValidator(r"^[a-z0-9-]+$", "Only lowercase letters, digits and dashes.")
 EVENT_READ_ONLY = frozenset({"id", "attachments", "modified", "channelId"})
 FOLDER_READ_ONLY = frozenset({"channelId", "children", "timeCount"})
 
@@ -174,10 +174,10 @@ class FolderOutput(serializers.Serializer[Any]):
 
 class EventTypeInput(StrictInput):
     # "class" is a Python keyword: the field is declared below.
-    format = StrictCharField(max_length=100, validators=[RegexValidator(TYPE_PART)])
+    format = StrictCharField(max_length=100, validators=[TYPE_PART])
 
 
-EventTypeInput._declared_fields["class"] = StrictCharField(max_length=100, validators=[RegexValidator(TYPE_PART)])
+EventTypeInput._declared_fields["class"] = StrictCharField(max_length=100, validators=[TYPE_PART])
 
 
 class EventFieldsInput(StrictInput):

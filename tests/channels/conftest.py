@@ -19,6 +19,12 @@ from tests.factories import (
 _secrets = itertools.count()
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Factories hash a password per user; Argon2 is not what these tests are about."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def owner():
     return UserFactory(username="ann")
