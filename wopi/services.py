@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import User
 from activities.services import activity_record
-from wopi.errors import InvalidFileName
-from wopi.models import WopiFile, WopiShare
+from wopi.errors import InvalidFileName, InvalidWopiRequest, LockMismatch, UnknownFile, WriteNotAllowed
+from wopi.models import WopiFile, WopiShare, WopiUserInfo
 from wopi.selectors import WOPI_ACTIVITY_TYPES, WOPI_SOURCE, FileAccess
 
 logger = logging.getLogger(__name__)
@@ -209,3 +211,159 @@ def activities_add(*, access: FileAccess, activities: list[Any]) -> list[dict[st
             continue
         answers.append(answer | {"Status": STATUS_SUCCESS})
     return answers
+
+
+LOCK_SECONDS = 30 * 60
+MAX_LOCK_CHARS = 1024
+MAX_USER_INFO_CHARS = 1024
+EDIT_WINDOW_SECONDS = 30 * 60
+
+
+def _locked_file(file_id: Any) -> WopiFile:
+    """The file row, locked until the end of the transaction (UnknownFile once it is gone)."""
+    found = WopiFile.objects.select_for_update().filter(pk=file_id).first()
+    if found is None:
+        raise UnknownFile()
+    return found
+
+
+def current_lock(file: WopiFile) -> str:
+    """The file's lock id, or "" when it has none or it expired (an expired lock counts as none)."""
+    if file.lock_id and file.lock_expires is not None and file.lock_expires > timezone.now():
+        return file.lock_id
+    return ""
+
+
+def _lock_id_check(lock_id: str) -> str:
+    if not lock_id or len(lock_id) > MAX_LOCK_CHARS or not lock_id.isascii():
+        raise InvalidWopiRequest("X-WOPI-Lock must hold 1 to 1024 ASCII characters.")
+    return lock_id
+
+
+def _set_lock(file: WopiFile, lock_id: str) -> None:
+    file.lock_id = lock_id
+    file.lock_expires = timezone.now() + timedelta(seconds=LOCK_SECONDS) if lock_id else None
+    file.save(update_fields=["lock_id", "lock_expires", "modified"])
+
+
+def _require_write(access: FileAccess) -> None:
+    if not access.can_write:
+        raise WriteNotAllowed()
+
+
+@transaction.atomic
+def file_lock(*, access: FileAccess, lock_id: str, old_lock_id: str | None = None) -> WopiFile:
+    """Lock (or UnlockAndRelock with ``old_lock_id``) under a row lock, so of racing clients exactly one wins.
+
+    Lock: unlocked → take it; the same id → refresh it; anything else → LockMismatch (409, current lock).
+    UnlockAndRelock: the current lock must equal ``old_lock_id``; it is replaced in one step. A lock lasts
+    30 minutes from the operation that set it. Only a user who may write can lock.
+    """
+    _require_write(access)
+    _lock_id_check(lock_id)
+    file = _locked_file(access.file.pk)
+    current = current_lock(file)
+    if old_lock_id is not None:
+        if not current or current != old_lock_id:
+            raise LockMismatch(current, "X-WOPI-OldLock does not match the current lock.")
+    elif current and current != lock_id:
+        raise LockMismatch(current, "The file is locked by another lock id.")
+    _set_lock(file, lock_id)
+    return file
+
+
+@transaction.atomic
+def file_lock_refresh(*, access: FileAccess, lock_id: str) -> WopiFile:
+    """RefreshLock: restart the 30 minutes of a lock whose id matches; else LockMismatch."""
+    _require_write(access)
+    _lock_id_check(lock_id)
+    file = _locked_file(access.file.pk)
+    current = current_lock(file)
+    if not current or current != lock_id:
+        raise LockMismatch(current, "The lock id does not match.")
+    _set_lock(file, lock_id)
+    return file
+
+
+@transaction.atomic
+def file_unlock(*, access: FileAccess, lock_id: str) -> WopiFile:
+    """Unlock: release a lock whose id matches; else LockMismatch."""
+    _require_write(access)
+    _lock_id_check(lock_id)
+    file = _locked_file(access.file.pk)
+    current = current_lock(file)
+    if not current or current != lock_id:
+        raise LockMismatch(current, "The lock id does not match.")
+    _set_lock(file, "")
+    return file
+
+
+def _record_edit(*, file: WopiFile, actor: User, type_: str, subject: str, extra: dict[str, Any] | None = None) -> None:
+    """Record a change the owner wants to hear about. Saves by one editor coalesce: one "edited" activity
+    per editor and file per 30-minute window (the store's external id makes the later ones no-ops)."""
+    external_id = ""
+    if type_ == "file_edited":
+        window = int(timezone.now().timestamp() // EDIT_WINDOW_SECONDS)
+        external_id = f"edit:{actor.pk}:{window}"
+    params = {"actor": user_rich_object(actor), "file": file_rich_object(file), **(extra or {})}
+    activity_record(
+        source=WOPI_SOURCE,
+        type=type_,
+        actor=actor,
+        users=[file.owner_id],
+        object_type="file",
+        object_id=str(file.pk),
+        object_name=file.name,
+        external_id=external_id,
+        subject=subject,
+        subject_params=params,
+    )
+
+
+@transaction.atomic
+def file_put(*, access: FileAccess, content: bytes, lock_id: str) -> WopiFile:
+    """PutFile: replace the content and raise the version, under the row lock.
+
+    Locked file: ``lock_id`` must equal the lock. Unlocked file: accepted only while it is 0 bytes (a client
+    fills a new empty file without locking it). Else LockMismatch. The old bytes are removed after commit.
+    """
+    _require_write(access)
+    file = _locked_file(access.file.pk)
+    current = current_lock(file)
+    mismatch = (current != lock_id) if current else file.size > 0
+    if mismatch:
+        raise LockMismatch(current, "PutFile needs the current lock." if current else "The file is not locked.")
+    old_name = file.content.name
+    file.content.save(f"{uuid.uuid4().hex}.bin", ContentFile(content), save=False)
+    file.size = len(content)
+    file.version = file.version + 1
+    file.save(update_fields=["content", "size", "version", "modified"])
+    if old_name:
+        storage = file.content.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
+    _record_edit(file=file, actor=access.user, type_="file_edited", subject="{actor} edited {file}")
+    return file
+
+
+@transaction.atomic
+def file_delete(*, access: FileAccess) -> None:
+    """DeleteFile: only an unlocked file, only by its owner; its bytes go after commit, its activities stay."""
+    if access.file.owner_id != access.user.pk:
+        raise WriteNotAllowed("Only the owner may delete the file.")
+    file = _locked_file(access.file.pk)
+    current = current_lock(file)
+    if current:
+        raise LockMismatch(current, "The file is locked.")
+    name, storage = file.content.name, file.content.storage
+    _record_edit(file=file, actor=access.user, type_="file_deleted", subject="{actor} deleted {file}")
+    file.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def user_info_put(*, user: User, info: str) -> WopiUserInfo:
+    """PutUserInfo: store the client's UserInfo string for the user (at most 1024 characters, else 400)."""
+    if len(info) > MAX_USER_INFO_CHARS:
+        raise InvalidWopiRequest("UserInfo is longer than 1024 characters.")
+    stored, _ = WopiUserInfo.objects.update_or_create(user=user, defaults={"info": info})
+    return stored

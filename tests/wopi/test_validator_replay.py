@@ -4,6 +4,7 @@ import pytest
 
 from tests.factories import UserFactory, WopiFileFactory
 from tests.wopi.conftest import token_for
+from tests.wopi.proofkit import new_key, proof_key_element
 from tests.wopi.validator import Replayer, group_cases, load_tree, prereq_cases
 from wopi.tokens import now_ms
 
@@ -32,9 +33,32 @@ def test_the_add_activities_group_has_the_seventeen_cases_of_the_contract():
     assert len(group_cases(TREE, "AddActivities")[1]) == 17
 
 
-@pytest.mark.parametrize(("group", "prereqs", "case"), _cases("AddActivities"))
-def test_validator_add_activities_case(replayer, group, prereqs, case):
+@pytest.mark.parametrize(
+    ("group", "prereqs", "case"),
+    [
+        *_cases("AddActivities"),
+        *_cases("CheckFileInfoSchema"),
+        *_cases("BaseWopiViewing"),
+        *_cases("Locks"),
+        *_cases("GetLock"),
+        *_cases("ExtendedLockLength"),
+        *_cases("FileVersion"),
+        *_cases("PutUserInfo"),
+    ],
+)
+def test_validator_case(replayer, group, prereqs, case):
     failures = replayer.run_case(case, [PREREQS[name] for name in prereqs if name not in NOT_YET_SERVED])
 
     assert failures == []
     assert replayer.sent
+
+
+@pytest.mark.parametrize(("group", "prereqs", "case"), _cases("ProofKeys"))
+def test_validator_proof_keys_case(replayer, settings, group, prereqs, case):
+    current, old = new_key(), new_key()
+    settings.WOPI_PROOF_KEYS = proof_key_element(current, old)
+    replayer.keys = (current, old)
+
+    failures = replayer.run_case(case, [PREREQS[name] for name in prereqs])
+
+    assert failures == []

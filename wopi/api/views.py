@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import FileResponse, HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from wopi.api.base import WopiApiView, read_json_object
+from wopi.api.base import WopiApiView, read_body, read_json_object
 from wopi.api.serializers import (
     AddActivitiesInput,
     AddActivitiesOutput,
@@ -22,7 +23,14 @@ from wopi.api.serializers import (
     GetActivitiesInput,
     GetActivitiesOutput,
 )
-from wopi.errors import BodyTooLarge, FileLargerThanExpected, InvalidWopiRequest, UnsupportedOperation
+from wopi.errors import (
+    BodyTooLarge,
+    FileLargerThanExpected,
+    InvalidWopiRequest,
+    UnsupportedOperation,
+    WriteNotAllowed,
+)
+from wopi.models import WopiFile
 from wopi.selectors import (
     HOST_NAME,
     WOPI_ACTIVITY_TYPES,
@@ -33,11 +41,23 @@ from wopi.selectors import (
     user_info_get,
     wopi_timestamp,
 )
-from wopi.services import MAX_ACTIVITIES_PER_BATCH, activities_add
+from wopi.services import (
+    MAX_ACTIVITIES_PER_BATCH,
+    MAX_USER_INFO_CHARS,
+    activities_add,
+    current_lock,
+    file_delete,
+    file_lock,
+    file_lock_refresh,
+    file_put,
+    file_unlock,
+    user_info_put,
+)
 
 ADD_ACTIVITIES = "ADD_ACTIVITIES"
 GET_ACTIVITIES = "GET_ACTIVITIES"
 ACTIVITY_OVERRIDES = (ADD_ACTIVITIES, GET_ACTIVITIES)
+FILE_OVERRIDES = ("LOCK", "GET_LOCK", "REFRESH_LOCK", "UNLOCK", "DELETE", "PUT_USER_INFO", *ACTIVITY_OVERRIDES)
 
 
 def _errors(*codes: int) -> dict[int, OpenApiResponse]:
@@ -45,6 +65,7 @@ def _errors(*codes: int) -> dict[int, OpenApiResponse]:
         400: "Malformed request (bad JSON, wrong types, unknown SkipToken); empty body",
         401: "Missing, invalid or expired access token, or one issued for another file; empty body",
         404: "Unknown file, or one this user may not open; empty body",
+        409: "Lock conflict; X-WOPI-Lock holds the current lock (empty when unlocked)",
         412: "The file is larger than X-WOPI-MaxExpectedSize",
         413: "Body too large",
         429: "Too many requests for this token; see Retry-After",
@@ -92,12 +113,12 @@ def check_file_info(request: Request, access: FileAccess) -> dict[str, Any]:
         "UserCanNotWriteRelative": True,
         "ReadOnly": not access.can_write,
         "SupportsUpdate": False,
-        "SupportsLocks": False,
-        "SupportsGetLock": False,
-        "SupportsExtendedLockLength": False,
+        "SupportsLocks": True,
+        "SupportsGetLock": True,
+        "SupportsExtendedLockLength": True,
         "SupportsRename": False,
-        "SupportsDeleteFile": False,
-        "SupportsUserInfo": False,
+        "SupportsDeleteFile": True,
+        "SupportsUserInfo": True,
         "SupportsAddActivities": True,
         "SupportsGetActivities": True,
         "SupportedActivityTypes": list(WOPI_ACTIVITY_TYPES),
@@ -145,6 +166,17 @@ def _override(request: Request) -> str:
     return str(request.META.get("HTTP_X_WOPI_OVERRIDE", "")).strip()
 
 
+def _header(request: Request, name: str) -> str:
+    return str(request.META.get("HTTP_" + name.upper().replace("-", "_"), ""))
+
+
+def _versioned(file: WopiFile) -> Response:
+    """An empty 200 carrying the file's version as X-WOPI-ItemVersion (contract §16.3)."""
+    response = Response()
+    response["X-WOPI-ItemVersion"] = str(file.version)
+    return response
+
+
 class FileApi(ActivitiesMixin, WopiApiView):
     @extend_schema(
         operation_id="wopi_check_file_info",
@@ -158,11 +190,21 @@ class FileApi(ActivitiesMixin, WopiApiView):
 
     @extend_schema(
         operation_id="wopi_file_operation",
-        summary="X-WOPI-Override operations on a file (ADD_ACTIVITIES, GET_ACTIVITIES)",
-        description="The form the WOPI validator uses: the same operations as POST /wopi/files/{file_id}/activities.",
-        parameters=[_override_parameter(ACTIVITY_OVERRIDES), _TTL_PARAMETER],
+        summary="X-WOPI-Override operations on a file",
+        description=(
+            "LOCK (X-WOPI-Lock; with X-WOPI-OldLock: UnlockAndRelock), GET_LOCK, REFRESH_LOCK, UNLOCK "
+            "(X-WOPI-Lock), DELETE, PUT_USER_INFO (body: the UserInfo text), ADD_ACTIVITIES and GET_ACTIVITIES "
+            "(JSON bodies, also served on /activities). Lock conflicts are 409 with X-WOPI-Lock set to the "
+            "current lock (empty when unlocked); LOCK, UNLOCK answer X-WOPI-ItemVersion, GET_LOCK X-WOPI-Lock."
+        ),
+        parameters=[
+            _override_parameter(FILE_OVERRIDES),
+            _TTL_PARAMETER,
+            OpenApiParameter("X-WOPI-Lock", str, OpenApiParameter.HEADER, required=False),
+            OpenApiParameter("X-WOPI-OldLock", str, OpenApiParameter.HEADER, required=False),
+        ],
         request=_ACTIVITY_REQUEST,
-        responses={200: _ACTIVITY_RESPONSE, **_errors(400, 401, 404, 413, 429, 500, 501)},
+        responses={200: _ACTIVITY_RESPONSE, **_errors(400, 401, 404, 409, 413, 429, 500, 501)},
     )
     def post(self, request: Request, file_id: str) -> Response:
         override = _override(request)
@@ -171,6 +213,32 @@ class FileApi(ActivitiesMixin, WopiApiView):
             return self.add_activities(access, request)
         if override == GET_ACTIVITIES:
             return self.get_activities(access, request)
+        lock_id = _header(request, "X-WOPI-Lock")
+        if override == "LOCK":
+            old = request.META.get("HTTP_X_WOPI_OLDLOCK")
+            return _versioned(file_lock(access=access, lock_id=lock_id, old_lock_id=None if old is None else str(old)))
+        if override == "REFRESH_LOCK":
+            file_lock_refresh(access=access, lock_id=lock_id)
+            return Response()
+        if override == "UNLOCK":
+            return _versioned(file_unlock(access=access, lock_id=lock_id))
+        if override == "GET_LOCK":
+            if not access.can_write:
+                raise WriteNotAllowed()
+            response = Response()
+            response["X-WOPI-Lock"] = current_lock(access.file)
+            return response
+        if override == "DELETE":
+            file_delete(access=access)
+            return Response()
+        if override == "PUT_USER_INFO":
+            raw = read_body(request, limit=4 * MAX_USER_INFO_CHARS)
+            try:
+                info = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InvalidWopiRequest("UserInfo is not UTF-8 text.") from exc
+            user_info_put(user=access.user, info=info)
+            return Response()
         raise UnsupportedOperation(f"X-WOPI-Override {override[:40]!r} is not supported here.")
 
 
@@ -216,3 +284,26 @@ class FileContentsApi(WopiApiView):
         response = FileResponse(access.file.content.open("rb"), content_type="application/octet-stream")
         response["X-WOPI-ItemVersion"] = str(access.file.version)
         return response
+
+    @extend_schema(
+        operation_id="wopi_put_file",
+        summary="PutFile (X-WOPI-Override: PUT)",
+        description="The body is the whole new content. A locked file needs its X-WOPI-Lock; an unlocked one "
+        "is accepted only while it is empty. Answers X-WOPI-ItemVersion, the version after the write.",
+        parameters=[
+            _override_parameter(("PUT",)),
+            _TTL_PARAMETER,
+            OpenApiParameter("X-WOPI-Lock", str, OpenApiParameter.HEADER, required=False),
+        ],
+        request={"application/octet-stream": OpenApiTypes.BINARY},
+        responses={200: OpenApiResponse(description="Stored"), **_errors(401, 404, 409, 413, 429, 500, 501)},
+    )
+    def post(self, request: Request, file_id: str) -> Response:
+        override = _override(request)
+        access = self.access(request, file_id)
+        if override != "PUT":
+            raise UnsupportedOperation(f"X-WOPI-Override {override[:40]!r} is not supported here.")
+        if not access.can_write:
+            raise WriteNotAllowed()
+        content = read_body(request, limit=settings.WOPI_MAX_FILE_BYTES)
+        return _versioned(file_put(access=access, content=content, lock_id=_header(request, "X-WOPI-Lock")))

@@ -1,0 +1,154 @@
+import threading
+
+import pytest
+from django.db import close_old_connections
+
+from activities.models import Activity
+from tests.factories import UserFactory, WopiShareFactory
+from tests.wopi.conftest import token_for
+from wopi.models import WopiFile, WopiUserInfo
+
+pytestmark = pytest.mark.django_db
+
+
+def lock(wopi, f, token, lock_id, old=None):
+    headers = {"X-WOPI-Lock": lock_id} | ({"X-WOPI-OldLock": old} if old is not None else {})
+    return wopi.post(f, "LOCK", token=token, headers=headers)
+
+
+def test_lock_get_lock_refresh_and_unlock(wopi, wopi_file, owner_token):
+    taken = lock(wopi, wopi_file, owner_token, "L1")
+    got = wopi.post(wopi_file, "GET_LOCK", token=owner_token)
+    refreshed = wopi.post(wopi_file, "REFRESH_LOCK", token=owner_token, headers={"X-WOPI-Lock": "L1"})
+    released = wopi.post(wopi_file, "UNLOCK", token=owner_token, headers={"X-WOPI-Lock": "L1"})
+    after = wopi.post(wopi_file, "GET_LOCK", token=owner_token)
+
+    assert (taken.status_code, taken["X-WOPI-ItemVersion"], "X-WOPI-Lock" in taken) == (200, "1", False)
+    assert (got.status_code, got["X-WOPI-Lock"]) == (200, "L1")
+    assert refreshed.status_code == released.status_code == 200
+    assert (after.status_code, after["X-WOPI-Lock"]) == (200, "")
+
+
+def test_lock_conflicts_are_409_with_the_current_lock(wopi, wopi_file, owner_token):
+    lock(wopi, wopi_file, owner_token, "L1")
+
+    other = lock(wopi, wopi_file, owner_token, "L2")
+    bad_unlock = wopi.post(wopi_file, "UNLOCK", token=owner_token, headers={"X-WOPI-Lock": "L2"})
+    bad_relock = lock(wopi, wopi_file, owner_token, "L3", old="L2")
+    relock = lock(wopi, wopi_file, owner_token, "L3", old="L1")
+    missing = wopi.post(wopi_file, "LOCK", token=owner_token)
+
+    assert (other.status_code, other["X-WOPI-Lock"]) == (409, "L1")
+    assert (bad_unlock.status_code, bad_unlock["X-WOPI-Lock"]) == (409, "L1")
+    assert (bad_relock.status_code, bad_relock["X-WOPI-Lock"]) == (409, "L1")
+    assert relock.status_code == 200
+    assert missing.status_code == 400
+    assert WopiFile.objects.get().lock_id == "L3"
+
+
+def test_unlock_of_an_unlocked_file_is_409_with_an_empty_lock(wopi, wopi_file, owner_token):
+    response = wopi.post(wopi_file, "UNLOCK", token=owner_token, headers={"X-WOPI-Lock": "L1"})
+
+    assert (response.status_code, response["X-WOPI-Lock"]) == (409, "")
+
+
+def test_put_file_needs_the_lock_and_raises_the_version(wopi, wopi_file, owner_token):
+    unlocked = wopi.post(wopi_file, "PUT", b"new", token=owner_token, suffix="/contents")
+    lock(wopi, wopi_file, owner_token, "L1")
+    wrong = wopi.post(wopi_file, "PUT", b"new", token=owner_token, suffix="/contents", headers={"X-WOPI-Lock": "L2"})
+    right = wopi.post(wopi_file, "PUT", b"new", token=owner_token, suffix="/contents", headers={"X-WOPI-Lock": "L1"})
+    content = wopi.call("GET", wopi_file.pk, "/contents", token=owner_token)
+
+    assert (unlocked.status_code, unlocked["X-WOPI-Lock"]) == (409, "")
+    assert (wrong.status_code, wrong["X-WOPI-Lock"]) == (409, "L1")
+    assert (right.status_code, right["X-WOPI-ItemVersion"]) == (200, "2")
+    assert b"".join(content.streaming_content) == b"new"
+    assert Activity.objects.filter(type="file_edited").count() == 1
+
+
+def test_repeated_saves_by_one_editor_are_one_activity(wopi, wopi_file, owner_token):
+    lock(wopi, wopi_file, owner_token, "L1")
+    for body in (b"a", b"b", b"c"):
+        wopi.post(wopi_file, "PUT", body, token=owner_token, suffix="/contents", headers={"X-WOPI-Lock": "L1"})
+
+    assert Activity.objects.filter(type="file_edited").count() == 1
+    assert WopiFile.objects.get().version == 4
+
+
+def test_put_file_past_the_size_limit_is_413(wopi, wopi_file, owner_token, settings):
+    settings.WOPI_MAX_FILE_BYTES = 4
+    lock(wopi, wopi_file, owner_token, "L1")
+
+    response = wopi.post(
+        wopi_file, "PUT", b"12345", token=owner_token, suffix="/contents", headers={"X-WOPI-Lock": "L1"}
+    )
+
+    assert response.status_code == 413
+    assert WopiFile.objects.get().version == 1
+
+
+def test_a_reader_may_not_lock_write_or_delete(wopi, wopi_file):
+    reader = UserFactory()
+    WopiShareFactory(file=wopi_file, user=reader)
+    token = token_for(reader, wopi_file)
+
+    statuses = [
+        lock(wopi, wopi_file, token, "L1").status_code,
+        wopi.post(wopi_file, "PUT", b"x", token=token, suffix="/contents").status_code,
+        wopi.post(wopi_file, "DELETE", token=token).status_code,
+        wopi.post(wopi_file, "GET_LOCK", token=token).status_code,
+    ]
+
+    assert statuses == [401, 401, 401, 401]
+    assert WopiFile.objects.get().lock_id == ""
+
+
+def test_delete_file_refuses_a_locked_file_then_deletes_it(wopi, wopi_file, owner_token):
+    lock(wopi, wopi_file, owner_token, "L1")
+    refused = wopi.post(wopi_file, "DELETE", token=owner_token)
+    wopi.post(wopi_file, "UNLOCK", token=owner_token, headers={"X-WOPI-Lock": "L1"})
+    deleted = wopi.post(wopi_file, "DELETE", token=owner_token)
+    gone = wopi.check_file_info(wopi_file, token=owner_token)
+
+    assert (refused.status_code, refused["X-WOPI-Lock"]) == (409, "L1")
+    assert (deleted.status_code, gone.status_code) == (200, 404)
+    assert Activity.objects.filter(type="file_deleted").count() == 1
+
+
+def test_put_user_info_is_stored_per_user_and_returned(wopi, wopi_file, owner_token):
+    stored = wopi.post(wopi_file, "PUT_USER_INFO", "state ☃".encode(), token=owner_token)
+    too_long = wopi.post(wopi_file, "PUT_USER_INFO", b"x" * 1025, token=owner_token)
+
+    assert (stored.status_code, too_long.status_code) == (200, 400)
+    assert WopiUserInfo.objects.get().info == "state ☃"
+    assert wopi.check_file_info(wopi_file, token=owner_token).json()["UserInfo"] == "state ☃"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_of_twenty_clients_locking_at_once_exactly_one_wins(live_server):
+    import requests
+
+    from tests.factories import WopiFileFactory
+
+    owner = UserFactory()
+    wopi_file = WopiFileFactory(owner=owner)
+    token = token_for(owner, wopi_file)
+    url = f"{live_server.url}/wopi/files/{wopi_file.pk}?access_token={token}"
+    barrier, results = threading.Barrier(20), []
+
+    def client(n):
+        barrier.wait()
+        response = requests.post(url, headers={"X-WOPI-Override": "LOCK", "X-WOPI-Lock": f"lock-{n}"}, timeout=30)
+        results.append((response.status_code, response.headers.get("X-WOPI-Lock")))
+        close_old_connections()
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    winner = WopiFile.objects.get(pk=wopi_file.pk).lock_id
+    assert sorted(status for status, _ in results) == [200] + [409] * 19
+    assert {lock_id for status, lock_id in results if status == 409} == {winner}
