@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import base64
+import secrets
 
 import pytest
 from rest_framework.test import APIClient
 
+from accounts.services import app_password_create
 from activities.services import activity_record
 from tests.factories import PASSWORD, UserFactory
 
@@ -27,12 +29,18 @@ def actor():
 
 @pytest.fixture
 def ocs():
-    """``ocs(user)`` → an APIClient sending Ann's (or ``user``'s) Basic credentials and OCS-APIRequest."""
+    """``ocs(user)`` → an APIClient sending ``user``'s Basic credentials and ``OCS-APIRequest: true``.
 
-    def make(user=None, password=PASSWORD, api_request=True):
+    By default the credential is an app password (a SHA-256 lookup: the suite stays fast); pass
+    ``password=PASSWORD`` to go through the account password (Argon2).
+    """
+
+    def make(user=None, password=None, api_request=True):
         client = APIClient()
         headers = {}
         if user is not None:
+            if password is None:
+                password = app_password_create(user=user, name=f"client-{secrets.token_hex(4)}")[1]
             headers["HTTP_AUTHORIZATION"] = basic(user.username, password)
         if api_request:
             headers["HTTP_OCS_APIREQUEST"] = "true"
