@@ -99,19 +99,25 @@ def test_record_a_finished_period_stops_the_runner_that_started_before(personal,
 @pytest.mark.parametrize(
     ("body", "error"),
     [
-        ({"duration": None}, {"param": "duration", "message": "Recorded events must be completed: use events/start to start one."}),
+        (
+            {"duration": None},
+            {"param": "duration", "message": "Recorded events must be completed: use events/start to start one."},
+        ),
         ({"time": "12"}, {"param": "time", "message": "A valid number is required."}),
         ({"time": -1}, {"param": "time", "message": "Ensure this value is greater than or equal to 0."}),
         ({"duration": True}, {"param": "duration", "message": "A valid number is required."}),
         ({"tags": "a"}, {"param": "tags", "message": 'Expected a list of items but got type "str".'}),
         ({"tags": [1]}, {"param": "tags.0", "message": "Not a valid string."}),
-        ({"type": {"class": "Note", "format": "txt"}}, {"param": "type.class", "message": "Only lowercase letters, digits and dashes."}),
+        (
+            {"type": {"class": "Note", "format": "txt"}},
+            {"param": "type.class", "message": "Only lowercase letters, digits and dashes."},
+        ),
         ({"type": {"class": "note"}}, {"param": "type.format", "message": "This field is required."}),
         ({"clientData": []}, {"param": "clientData", "message": "Expected a JSON object."}),
         ({"folderId": 5}, {"param": "folderId", "message": "Not a valid string."}),
         ({"colour": "red"}, {"param": "colour", "message": "Unknown property."}),
     ],
-)  # fmt: skip
+)
 def test_record_refuses_bad_parameters(personal, channel, body, error):
     response = personal.post("/work/events", body, format="json")
 
@@ -336,11 +342,32 @@ def test_stop_with_id_and_default_time_now(personal, channel):
     ("body", "error"),
     [
         ({"id": "nope"}, {"id": "UNKNOWN_EVENT", "message": "Unknown event 'nope'."}),
-        ({"id": "done"}, {"id": "INVALID_OPERATION", "message": "The event is not a running period.", "data": {"reason": "notRunning"}}),
-        ({"id": "runner", "time": 100}, {"id": "INVALID_OPERATION", "message": "A period cannot stop at or before its start.", "data": {"reason": "stopBeforeStart"}}),
-        ({"id": "runner", "time": 50}, {"id": "INVALID_OPERATION", "message": "A period cannot stop at or before its start.", "data": {"reason": "stopBeforeStart"}}),
+        (
+            {"id": "done"},
+            {
+                "id": "INVALID_OPERATION",
+                "message": "The event is not a running period.",
+                "data": {"reason": "notRunning"},
+            },
+        ),
+        (
+            {"id": "runner", "time": 100},
+            {
+                "id": "INVALID_OPERATION",
+                "message": "A period cannot stop at or before its start.",
+                "data": {"reason": "stopBeforeStart"},
+            },
+        ),
+        (
+            {"id": "runner", "time": 50},
+            {
+                "id": "INVALID_OPERATION",
+                "message": "A period cannot stop at or before its start.",
+                "data": {"reason": "stopBeforeStart"},
+            },
+        ),
     ],
-)  # fmt: skip
+)
 def test_stop_errors(personal, channel, body, error):
     period(channel, "done", 10, 5)
     period(channel, "runner", 100, None)
@@ -544,11 +571,20 @@ def test_batch_is_all_or_nothing_and_names_the_failing_event(personal, channel):
     ("body", "error"),
     [
         ([{"time": 1}], {"param": "events.0.tempRefId", "message": "Each event needs a tempRefId (or clientId)."}),
-        ([{"tempRefId": "a"}, {"tempRefId": "a"}], {"param": "events", "message": "Each tempRefId must be unique in the request."}),
-        ([{"tempRefId": "a", "duration": None}], {"param": "events.0.duration", "message": "Recorded events must be completed: use events/start to start one."}),
+        (
+            [{"tempRefId": "a"}, {"tempRefId": "a"}],
+            {"param": "events", "message": "Each tempRefId must be unique in the request."},
+        ),
+        (
+            [{"tempRefId": "a", "duration": None}],
+            {
+                "param": "events.0.duration",
+                "message": "Recorded events must be completed: use events/start to start one.",
+            },
+        ),
         ({"events": "x"}, {"param": "events", "message": 'Expected a list of items but got type "str".'}),
     ],
-)  # fmt: skip
+)
 def test_batch_refuses_bad_items(personal, channel, body, error):
     response = personal.post("/work/events/batch", body, format="json")
 

@@ -177,18 +177,63 @@ def test_create_with_a_generated_id(personal, channel):
 @pytest.mark.parametrize(
     ("path", "body", "status", "error"),
     [
-        ("/work/folders", {"name": "Projects"}, 400, {"id": "ITEM_NAME_ALREADY_EXISTS", "message": "A sibling folder named 'Projects' already exists."}),
-        ("/work/folders", {"name": "Old"}, 400, {"id": "ITEM_NAME_ALREADY_EXISTS", "message": "A sibling folder named 'Old' already exists."}),
-        ("/work/folders/projects", {"name": "Hub"}, 400, {"id": "ITEM_NAME_ALREADY_EXISTS", "message": "A sibling folder named 'Hub' already exists."}),
-        ("/work/folders", {"name": "X", "parentId": "nope"}, 400, {"id": "UNKNOWN_FOLDER", "message": "Unknown folder 'nope'."}),
+        (
+            "/work/folders",
+            {"name": "Projects"},
+            400,
+            {"id": "ITEM_NAME_ALREADY_EXISTS", "message": "A sibling folder named 'Projects' already exists."},
+        ),
+        (
+            "/work/folders",
+            {"name": "Old"},
+            400,
+            {"id": "ITEM_NAME_ALREADY_EXISTS", "message": "A sibling folder named 'Old' already exists."},
+        ),
+        (
+            "/work/folders/projects",
+            {"name": "Hub"},
+            400,
+            {"id": "ITEM_NAME_ALREADY_EXISTS", "message": "A sibling folder named 'Hub' already exists."},
+        ),
+        (
+            "/work/folders",
+            {"name": "X", "parentId": "nope"},
+            400,
+            {"id": "UNKNOWN_FOLDER", "message": "Unknown folder 'nope'."},
+        ),
         ("/work/folders/nope", {"name": "X"}, 404, {"id": "UNKNOWN_FOLDER", "message": "Unknown folder 'nope'."}),
-        ("/work/folders", {"name": "X", "id": "hub"}, 400, {"id": "ITEM_ID_ALREADY_EXISTS", "message": "A folder with id 'hub' already exists."}),
-        ("/work/folders", {"name": "X", "id": "bad id"}, 400, {"id": "INVALID_ITEM_ID", "message": "'bad id' is not a valid id or is reserved."}),
-        ("/work/folders", {"name": "X", "id": "null"}, 400, {"id": "INVALID_ITEM_ID", "message": "'null' is not a valid id or is reserved."}),
-        ("/work/folders/old", {"name": "X"}, 400, {"id": "INVALID_OPERATION", "message": "The folder is in the trash.", "data": {"trashed": "folder"}}),
-        ("/work/folders/inside", {"name": "X"}, 400, {"id": "INVALID_OPERATION", "message": "The folder is in the trash.", "data": {"trashed": "folder"}}),
+        (
+            "/work/folders",
+            {"name": "X", "id": "hub"},
+            400,
+            {"id": "ITEM_ID_ALREADY_EXISTS", "message": "A folder with id 'hub' already exists."},
+        ),
+        (
+            "/work/folders",
+            {"name": "X", "id": "bad id"},
+            400,
+            {"id": "INVALID_ITEM_ID", "message": "'bad id' is not a valid id or is reserved."},
+        ),
+        (
+            "/work/folders",
+            {"name": "X", "id": "null"},
+            400,
+            {"id": "INVALID_ITEM_ID", "message": "'null' is not a valid id or is reserved."},
+        ),
+        (
+            "/work/folders/old",
+            {"name": "X"},
+            400,
+            {"id": "INVALID_OPERATION", "message": "The folder is in the trash.", "data": {"trashed": "folder"}},
+        ),
+        (
+            "/work/folders/inside",
+            {"name": "X"},
+            400,
+            {"id": "INVALID_OPERATION", "message": "The folder is in the trash.", "data": {"trashed": "folder"}},
+        ),
     ],
-)  # fmt: skip
+)
 def test_create_errors(personal, tree, path, body, status, error):
     count = Folder.objects.count()
 
@@ -265,14 +310,42 @@ def test_move_endpoint_moves_under_a_parent(personal, tree):
 @pytest.mark.parametrize(
     ("folder", "body", "error"),
     [
-        ("projects", {"parentId": "deep"}, {"id": "INVALID_OPERATION", "message": "A folder cannot move under itself or a descendant.", "data": {"reason": "cycle"}}),
-        ("projects", {"parentId": "projects"}, {"id": "INVALID_OPERATION", "message": "A folder cannot move under itself or a descendant.", "data": {"reason": "cycle"}}),
-        ("zeta", {"parentId": "old"}, {"id": "INVALID_OPERATION", "message": "The target folder is in the trash.", "data": {"trashed": "folder"}}),
+        (
+            "projects",
+            {"parentId": "deep"},
+            {
+                "id": "INVALID_OPERATION",
+                "message": "A folder cannot move under itself or a descendant.",
+                "data": {"reason": "cycle"},
+            },
+        ),
+        (
+            "projects",
+            {"parentId": "projects"},
+            {
+                "id": "INVALID_OPERATION",
+                "message": "A folder cannot move under itself or a descendant.",
+                "data": {"reason": "cycle"},
+            },
+        ),
+        (
+            "zeta",
+            {"parentId": "old"},
+            {"id": "INVALID_OPERATION", "message": "The target folder is in the trash.", "data": {"trashed": "folder"}},
+        ),
         ("zeta", {"parentId": "nope"}, {"id": "UNKNOWN_FOLDER", "message": "Unknown folder 'nope'."}),
-        ("deep", {"parentId": "projects", "name": "Hub"}, {"id": "ITEM_NAME_ALREADY_EXISTS", "message": "A sibling folder named 'Hub' already exists."}),
-        ("zeta", {"name": "Hub"}, {"id": "ITEM_NAME_ALREADY_EXISTS", "message": "A sibling folder named 'Hub' already exists."}),
+        (
+            "deep",
+            {"parentId": "projects", "name": "Hub"},
+            {"id": "ITEM_NAME_ALREADY_EXISTS", "message": "A sibling folder named 'Hub' already exists."},
+        ),
+        (
+            "zeta",
+            {"name": "Hub"},
+            {"id": "ITEM_NAME_ALREADY_EXISTS", "message": "A sibling folder named 'Hub' already exists."},
+        ),
     ],
-)  # fmt: skip
+)
 def test_update_errors_change_nothing(personal, tree, folder, body, error):
     before = list(Folder.objects.order_by("pk").values_list("name", "parent_id"))
 
