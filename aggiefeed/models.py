@@ -164,7 +164,7 @@ class PostLabel(models.Model):
 
 
 class PostRecipient(models.Model):
-    """One addressee of a post: an audience of ``to.groups`` (``g``) or a kName of ``to.users`` (``u``)."""
+    """One addressee of a post: an audience of ``to.groups`` (``g``) or a kName of ``to.users`` (``u``, lower case)."""
 
     class Kind(models.TextChoices):
         GROUP = "g", "group"

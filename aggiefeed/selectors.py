@@ -157,12 +157,12 @@ def _not_expired(posts: QuerySet[Post]) -> QuerySet[Post]:
 
 
 def _audience_of(kname: str) -> Q:
-    """Posts that reach ``kname``: public, addressed to them, or to an audience group they belong to."""
+    """Posts that reach ``kname`` (case-insensitive): public, addressed to them, or to an audience group of theirs."""
     groups = list(
         Group.objects.filter(user__username__iexact=kname, name__in=AFFILIATIONS).values_list("name", flat=True)
     )
     reaches = PostRecipient.objects.filter(post_id=OuterRef("pk")).filter(
-        Q(kind=PostRecipient.Kind.USER, name=kname) | Q(kind=PostRecipient.Kind.GROUP, name__in=groups)
+        Q(kind=PostRecipient.Kind.USER, name=kname.lower()) | Q(kind=PostRecipient.Kind.GROUP, name__in=groups)
     )
     return Q(is_public=True) | Q(Exists(reaches))
 

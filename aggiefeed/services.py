@@ -98,7 +98,7 @@ def _index(post: Post) -> None:
     to = post.document["to"]
     PostRecipient.objects.bulk_create(
         [PostRecipient(post=post, kind=PostRecipient.Kind.GROUP, name=name) for name in to["groups"]]
-        + [PostRecipient(post=post, kind=PostRecipient.Kind.USER, name=name) for name in to["users"]]
+        + [PostRecipient(post=post, kind=PostRecipient.Kind.USER, name=name.lower()) for name in to["users"]]
     )
 
 

@@ -103,7 +103,7 @@ def test_u_gives_what_that_user_and_their_groups_should_see(key_client, publish)
     publish("1", published="2026-01-01T00:00:00Z", title="Public", to={"groups": ["public"]})
     publish("2", published="2026-01-02T00:00:00Z", title="Faculty", to={"groups": ["faculty"]})
     publish("3", published="2026-01-03T00:00:00Z", title="Students", to={"groups": ["students"]})
-    publish("4", published="2026-01-04T00:00:00Z", title="To kim", to={"users": ["kim"]})
+    publish("4", published="2026-01-04T00:00:00Z", title="To kim", to={"users": ["Kim"]})
     publish("5", published="2026-01-05T00:00:00Z", title="To lee", to={"users": ["lee"]})
 
     response = key_client.get("/api/v1/activity?s=0&l=10&u=kim")
