@@ -15,6 +15,7 @@ import re
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
+from django.http import HttpRequest
 from django.http.request import split_domain_port
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, CSRFCheck
@@ -38,9 +39,9 @@ def pryv_credential(request: Request) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def routed_username(request: Request) -> str | None:
+def routed_username(request: Request | HttpRequest) -> str | None:
     """The user a request is addressed to: ``userName`` in the query, else ``{name}.{PRYV_DOMAIN}``, else None."""
-    value = request.query_params.get("userName", "")
+    value = request.GET.get("userName", "")
     if isinstance(value, str) and value.strip():
         return value.strip()
     domain, _ = split_domain_port(request.get_host())
