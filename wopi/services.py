@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -18,8 +19,16 @@ from django.utils import timezone
 
 from accounts.models import User
 from activities.services import activity_record
-from wopi.errors import InvalidFileName, InvalidWopiRequest, LockMismatch, UnknownFile, WriteNotAllowed
+from wopi.errors import (
+    FileNameTaken,
+    InvalidFileName,
+    InvalidWopiRequest,
+    LockMismatch,
+    UnknownFile,
+    WriteNotAllowed,
+)
 from wopi.models import WopiFile, WopiShare, WopiUserInfo
+from wopi.names import legal_extension, legal_stem, name_is_legal, numbered_names, split_name, utf7_encode
 from wopi.selectors import WOPI_ACTIVITY_TYPES, WOPI_SOURCE, FileAccess
 
 logger = logging.getLogger(__name__)
@@ -31,23 +40,13 @@ STATUS_UNKNOWN_TYPE = 3
 MAX_TEXT_CHARS = 1024
 CONTENT_ACTIONS = ("created", "updated", "deleted")
 RELATIONSHIPS = ("Mentioned", "InThread", "RepliedTo")
-MAX_NAME_CHARS = 250
 MAX_ACTIVITIES_PER_BATCH = 100
 
 
 def file_name_check(name: str) -> str:
-    """A legal file name: not empty, no control character, no ``/`` or ``\\``, at most 250 characters before
-    the extension (the WOPI ``FileNameMaxLength`` default); else InvalidFileName."""
-    stem = name.rsplit(".", 1)[0] if "." in name else name
-    if (
-        not name.strip()
-        or not stem.strip()
-        or any(ord(c) < 32 or ord(c) == 127 for c in name)
-        or "/" in name
-        or "\\" in name
-        or len(stem) > MAX_NAME_CHARS
-        or len(name) > 300
-    ):
+    """A legal file name (``wopi.names.name_is_legal``: no control character, ``/`` or ``\\``, a stem of at most
+    250 characters); else InvalidFileName."""
+    if not name_is_legal(name):
         raise InvalidFileName(f"The file name {name[:80]!r} is not allowed.")
     return name
 
@@ -320,6 +319,20 @@ def _record_edit(*, file: WopiFile, actor: User, type_: str, subject: str, extra
     )
 
 
+def _write_content(*, file: WopiFile, content: bytes, actor: User) -> WopiFile:
+    """Replace the bytes of a row-locked file and raise its version; the old bytes go after commit."""
+    old_name = file.content.name
+    file.content.save(f"{uuid.uuid4().hex}.bin", ContentFile(content), save=False)
+    file.size = len(content)
+    file.version = file.version + 1
+    file.save(update_fields=["content", "size", "version", "modified"])
+    if old_name:
+        storage = file.content.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
+    _record_edit(file=file, actor=actor, type_="file_edited", subject="{actor} edited {file}")
+    return file
+
+
 @transaction.atomic
 def file_put(*, access: FileAccess, content: bytes, lock_id: str) -> WopiFile:
     """PutFile: replace the content and raise the version, under the row lock.
@@ -333,16 +346,163 @@ def file_put(*, access: FileAccess, content: bytes, lock_id: str) -> WopiFile:
     mismatch = (current != lock_id) if current else file.size > 0
     if mismatch:
         raise LockMismatch(current, "PutFile needs the current lock." if current else "The file is not locked.")
-    old_name = file.content.name
-    file.content.save(f"{uuid.uuid4().hex}.bin", ContentFile(content), save=False)
-    file.size = len(content)
-    file.version = file.version + 1
-    file.save(update_fields=["content", "size", "version", "modified"])
-    if old_name:
-        storage = file.content.storage
-        transaction.on_commit(lambda: storage.delete(old_name))
-    _record_edit(file=file, actor=access.user, type_="file_edited", subject="{actor} edited {file}")
+    return _write_content(file=file, content=content, actor=access.user)
+
+
+MAX_NUMBERED_NAMES = 1000
+_NAME_RACE_RETRIES = 3
+
+
+@dataclass(frozen=True)
+class RelativeTarget:
+    """Where PutRelativeFile writes: a suggested name (the host may change it) or a specific one (exact)."""
+
+    name: str
+    specific: bool
+    overwrite: bool = False
+
+
+def _free_name(*, owner_id: int, stem: str, extension: str, exclude_pk: Any = None) -> str | None:
+    """The first of ``stem.ext``, ``stem (2).ext``… that none of the owner's other files has (case-insensitively),
+    read in one query; None when all are taken. The unique constraint still guards the insert."""
+    taken = {
+        name.lower()
+        for name in WopiFile.objects.filter(owner_id=owner_id, name__istartswith=stem)
+        .exclude(pk=exclude_pk)
+        .values_list("name", flat=True)
+    }
+    return next(
+        (name for name in numbered_names(stem, extension, limit=MAX_NUMBERED_NAMES) if name.lower() not in taken),
+        None,
+    )
+
+
+def _create_named(*, owner: User, name: str, content: bytes) -> WopiFile | None:
+    """A new file under ``name`` in a savepoint; None when the name was taken meanwhile (its bytes removed)."""
+    file = WopiFile(owner=owner, name=name, size=len(content))
+    stored = f"{uuid.uuid4().hex}.bin"
+    file.content.save(stored, ContentFile(content), save=False)
+    try:
+        with transaction.atomic():
+            file.save()
+    except IntegrityError:
+        file.content.storage.delete(file.content.name or stored)
+        return None
     return file
+
+
+def _suggested_parts(*, original: WopiFile, suggestion: str) -> tuple[str, str]:
+    """Stem and extension of a suggested target, made legal: ``.ext`` keeps the original's stem, a full name
+    brings its own extension (or none); a blank suggestion, or a blank stem, falls back on the original's."""
+    original_stem, original_extension = split_name(original.name)
+    if not suggestion.strip():
+        stem, extension = original_stem, original_extension
+    elif suggestion.startswith("."):
+        stem, extension = original_stem, suggestion
+    else:
+        stem, extension = split_name(suggestion)
+    return legal_stem(stem) or legal_stem(original_stem) or "Untitled", legal_extension(extension)
+
+
+def _valid_target_headers(*, owner_id: int, name: str) -> dict[str, str]:
+    """``X-WOPI-ValidRelativeTarget`` (UTF-7): a legal, free name near the refused one, when there is one."""
+    stem, extension = split_name(name)
+    free = _free_name(owner_id=owner_id, stem=legal_stem(stem) or "Untitled", extension=legal_extension(extension))
+    return {"X-WOPI-ValidRelativeTarget": utf7_encode(free)} if free else {}
+
+
+@transaction.atomic
+def file_put_relative(*, access: FileAccess, content: bytes, target: RelativeTarget) -> WopiFile:
+    """PutRelativeFile: a new file of the token's user from ``content``, beside the original, which stays as it is.
+
+    The new file is the user's own (any user who may open the original may save a copy), so names are unique
+    among the user's files. Suggested target: ``.ext`` means the original's stem with that extension; the name is
+    made legal and, when taken, numbered (``name (2).ext``): never refused. Specific target: the exact name;
+    illegal → InvalidFileName (400), taken → FileNameTaken (409), both with a valid name to use instead; with
+    ``overwrite`` a taken name is overwritten (a new version of that file, which the user owns) unless it is
+    locked (LockMismatch with its lock). Records "created from" the original in the user's stream.
+    """
+    user = access.user
+    if target.specific:
+        if not name_is_legal(target.name):
+            raise InvalidFileName(
+                f"The file name {target.name[:80]!r} is not allowed.",
+                headers=_valid_target_headers(owner_id=user.pk, name=target.name),
+            )
+        existing = WopiFile.objects.select_for_update().filter(owner=user, name__iexact=target.name).first()
+        if existing is not None:
+            if not target.overwrite:
+                raise FileNameTaken(headers=_valid_target_headers(owner_id=user.pk, name=target.name))
+            current = current_lock(existing)
+            if current:
+                raise LockMismatch(current, "The target file is locked.")
+            return _write_content(file=existing, content=content, actor=user)
+        created = _create_named(owner=user, name=target.name, content=content)
+        if created is None:
+            raise FileNameTaken(headers=_valid_target_headers(owner_id=user.pk, name=target.name))
+    else:
+        stem, extension = _suggested_parts(original=access.file, suggestion=target.name)
+        created = None
+        for attempt in range(_NAME_RACE_RETRIES + 1):
+            # A name taken by a concurrent request between look-up and insert: look again; at last, a unique one.
+            name = None
+            if attempt < _NAME_RACE_RETRIES:
+                name = _free_name(owner_id=user.pk, stem=stem, extension=extension)
+            created = _create_named(
+                owner=user, name=name or f"{stem[:200]} {uuid.uuid4().hex[:12]}{extension}", content=content
+            )
+            if created is not None:
+                break
+        if created is None:
+            raise FileNameTaken()
+    _record_edit(
+        file=created,
+        actor=user,
+        type_="file_created",
+        subject="{actor} created {file} from {source}",
+        extra={"source": file_rich_object(access.file)},
+    )
+    return created
+
+
+@transaction.atomic
+def file_rename(*, access: FileAccess, requested_name: str, lock_id: str) -> WopiFile:
+    """RenameFile: give the file ``requested_name`` (a stem) plus its current extension; its id stays.
+
+    Only a user who may write renames. A locked file needs its lock id (an empty ``lock_id`` means none), else
+    LockMismatch. The name is made legal and, when another file of the owner has it, numbered
+    (``name (2).ext``); a blank request, or no free number, is InvalidFileName with
+    ``X-WOPI-InvalidFileNameError``. Records "renamed" in the owner's stream when the name changed.
+    """
+    _require_write(access)
+    file = _locked_file(access.file.pk)
+    current = current_lock(file)
+    if current and current != lock_id:
+        raise LockMismatch(current, "The file is locked by another lock id.")
+    stem = legal_stem(requested_name)
+    _, extension = split_name(file.name)
+    old_name = file.name
+    for _ in range(_NAME_RACE_RETRIES):
+        name = _free_name(owner_id=file.owner_id, stem=stem, extension=extension, exclude_pk=file.pk) if stem else None
+        if name is None:
+            break
+        try:
+            with transaction.atomic():
+                file.name = name
+                file.save(update_fields=["name", "modified"])
+        except IntegrityError:
+            continue
+        if name != old_name:
+            _record_edit(
+                file=file,
+                actor=access.user,
+                type_="file_renamed",
+                subject="{actor} renamed {old} to {file}",
+                extra={"old": {"type": "highlight", "id": "old-name", "name": old_name}},
+            )
+        return file
+    reason = "The requested name is blank." if not stem else "No free name could be derived from the requested one."
+    raise InvalidFileName(reason, headers={"X-WOPI-InvalidFileNameError": reason})
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import FileResponse, HttpResponseBase
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework.request import Request
@@ -22,6 +23,8 @@ from wopi.api.serializers import (
     CheckFileInfoOutput,
     GetActivitiesInput,
     GetActivitiesOutput,
+    PutRelativeFileOutput,
+    RenameFileOutput,
 )
 from wopi.errors import (
     BodyTooLarge,
@@ -31,6 +34,7 @@ from wopi.errors import (
     WriteNotAllowed,
 )
 from wopi.models import WopiFile
+from wopi.names import split_name, utf7_decode
 from wopi.selectors import (
     HOST_NAME,
     WOPI_ACTIVITY_TYPES,
@@ -44,20 +48,34 @@ from wopi.selectors import (
 from wopi.services import (
     MAX_ACTIVITIES_PER_BATCH,
     MAX_USER_INFO_CHARS,
+    RelativeTarget,
     activities_add,
     current_lock,
     file_delete,
     file_lock,
     file_lock_refresh,
     file_put,
+    file_put_relative,
+    file_rename,
     file_unlock,
     user_info_put,
 )
+from wopi.tokens import access_token_mint
 
 ADD_ACTIVITIES = "ADD_ACTIVITIES"
 GET_ACTIVITIES = "GET_ACTIVITIES"
 ACTIVITY_OVERRIDES = (ADD_ACTIVITIES, GET_ACTIVITIES)
-FILE_OVERRIDES = ("LOCK", "GET_LOCK", "REFRESH_LOCK", "UNLOCK", "DELETE", "PUT_USER_INFO", *ACTIVITY_OVERRIDES)
+FILE_OVERRIDES = (
+    "LOCK",
+    "GET_LOCK",
+    "REFRESH_LOCK",
+    "UNLOCK",
+    "PUT_RELATIVE",
+    "RENAME_FILE",
+    "DELETE",
+    "PUT_USER_INFO",
+    *ACTIVITY_OVERRIDES,
+)
 
 
 def _errors(*codes: int) -> dict[int, OpenApiResponse]:
@@ -109,14 +127,14 @@ def check_file_info(request: Request, access: FileAccess) -> dict[str, Any]:
         "LastModifiedTime": wopi_timestamp(file.modified),
         "HostName": HOST_NAME,
         "UserCanWrite": access.can_write,
-        "UserCanRename": False,
-        "UserCanNotWriteRelative": True,
+        "UserCanRename": access.can_write,
+        "UserCanNotWriteRelative": False,
         "ReadOnly": not access.can_write,
-        "SupportsUpdate": False,
+        "SupportsUpdate": True,
         "SupportsLocks": True,
         "SupportsGetLock": True,
         "SupportsExtendedLockLength": True,
-        "SupportsRename": False,
+        "SupportsRename": True,
         "SupportsDeleteFile": True,
         "SupportsUserInfo": True,
         "SupportsAddActivities": True,
@@ -168,6 +186,18 @@ def _override(request: Request) -> str:
 
 def _header(request: Request, name: str) -> str:
     return str(request.META.get("HTTP_" + name.upper().replace("-", "_"), ""))
+
+
+def _utf7_header(value: str, what: str) -> str:
+    try:
+        return utf7_decode(value)
+    except ValueError as exc:
+        raise InvalidWopiRequest(f"{what} is not UTF-7 text.") from exc
+
+
+def wopi_src(request: Request, file: WopiFile) -> str:
+    """The file's WOPISrc: the absolute URL of its CheckFileInfo, as the client called this host."""
+    return request.build_absolute_uri(reverse("wopi-api:file", kwargs={"file_id": str(file.pk)}))
 
 
 def _versioned(file: WopiFile) -> Response:
@@ -228,6 +258,10 @@ class FileApi(ActivitiesMixin, WopiApiView):
             response = Response()
             response["X-WOPI-Lock"] = current_lock(access.file)
             return response
+        if override == "PUT_RELATIVE":
+            return self.put_relative(access, request)
+        if override == "RENAME_FILE":
+            return self.rename(access, request)
         if override == "DELETE":
             file_delete(access=access)
             return Response()
@@ -240,6 +274,39 @@ class FileApi(ActivitiesMixin, WopiApiView):
             user_info_put(user=access.user, info=info)
             return Response()
         raise UnsupportedOperation(f"X-WOPI-Override {override[:40]!r} is not supported here.")
+
+    def put_relative(self, access: FileAccess, request: Request) -> Response:
+        """PutRelativeFile: exactly one of the UTF-7 target headers; the answer's Url carries a new token for the
+        new file that expires when the calling token does."""
+        suggested = request.META.get("HTTP_X_WOPI_SUGGESTEDTARGET")
+        relative = request.META.get("HTTP_X_WOPI_RELATIVETARGET")
+        if (suggested is None) == (relative is None):
+            raise InvalidWopiRequest("Send exactly one of X-WOPI-SuggestedTarget and X-WOPI-RelativeTarget.")
+        name = _utf7_header(str(suggested if relative is None else relative), "the target")
+        content = read_body(request, limit=settings.WOPI_MAX_FILE_BYTES)
+        announced = _header(request, "X-WOPI-Size").strip()
+        if announced and announced != str(len(content)):
+            raise InvalidWopiRequest("X-WOPI-Size does not match the body.")
+        target = RelativeTarget(
+            name=name,
+            specific=relative is not None,
+            overwrite=_header(request, "X-WOPI-OverwriteRelativeTarget").strip().lower() == "true",
+        )
+        created = file_put_relative(access=access, content=content, target=target)
+        grant = access_token_mint(
+            user_id=access.user.pk, file_id=str(created.pk), expires_ms=self.grant(request).expires_ms
+        )
+        body = {"Name": created.name, "Url": f"{wopi_src(request, created)}?access_token={grant.token}"}
+        return Response(PutRelativeFileOutput(body).data)
+
+    def rename(self, access: FileAccess, request: Request) -> Response:
+        """RenameFile: the UTF-7 X-WOPI-RequestedName is the new stem; the answer names it without extension."""
+        requested = request.META.get("HTTP_X_WOPI_REQUESTEDNAME")
+        if requested is None:
+            raise InvalidWopiRequest("X-WOPI-RequestedName is missing.")
+        name = _utf7_header(str(requested), "X-WOPI-RequestedName")
+        renamed = file_rename(access=access, requested_name=name, lock_id=_header(request, "X-WOPI-Lock"))
+        return Response(RenameFileOutput({"Name": split_name(renamed.name)[0]}).data)
 
 
 class FileActivitiesApi(ActivitiesMixin, WopiApiView):
