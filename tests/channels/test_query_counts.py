@@ -1,0 +1,87 @@
+"""The folder tree and the events query run a fixed number of SQL queries whatever the data size."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import AttachmentFactory, EventFactory, FolderFactory
+
+pytestmark = pytest.mark.django_db
+
+# token + its permissions, channel, folders, then (tree) the time counts or (events) events + attachments
+TREE_QUERIES = 5
+EVENTS_QUERIES = 6
+
+
+def build_tree(channel, count):
+    parents = [None]
+    for index in range(count):
+        folder = FolderFactory(channel=channel, parent=parents[index // 3], ident=f"f{index}", name=f"F{index}")
+        parents.append(folder)
+        EventFactory(channel=channel, folder=folder, time=100 + index * 10, duration=5, end_time=105 + index * 10,
+                     is_period=True)  # fmt: skip
+    return parents[1:]
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200, response.content
+    return len(context.captured_queries), response.json()
+
+
+@pytest.mark.parametrize("size", [3, 80])
+def test_folder_tree_with_time_counts_runs_a_fixed_number_of_queries(
+    personal, channel, size, django_assert_max_num_queries
+):
+    build_tree(channel, size)
+
+    with django_assert_max_num_queries(TREE_QUERIES):
+        response = personal.get("/work/folders?timeCountBase=0&includeHidden=true&state=all")
+
+    assert response.status_code == 200
+    assert len(response.json()) == 3
+
+
+def test_folder_tree_query_count_does_not_grow_with_the_tree(personal, channel):
+    build_tree(channel, 3)
+    small, _ = count_queries(personal, "/work/folders?timeCountBase=0")
+    build_tree(channel, 0)
+    for index in range(3, 90):
+        FolderFactory(channel=channel, ident=f"g{index}", name=f"G{index}")
+
+    large, body = count_queries(personal, "/work/folders?timeCountBase=0")
+
+    assert len(body) == 3 + 87
+    assert small == large == TREE_QUERIES
+
+
+@pytest.mark.parametrize("size", [2, 150])
+def test_events_query_runs_a_fixed_number_of_queries(personal, channel, size, django_assert_max_num_queries):
+    folders = build_tree(channel, 5)
+    for index in range(size):
+        event = EventFactory(channel=channel, folder=folders[index % 5], time=10_000 + index)
+        AttachmentFactory(event=event)
+
+    with django_assert_max_num_queries(EVENTS_QUERIES):
+        response = personal.get("/work/events?fromTime=0&toTime=99999999999&onlyFolders=f0&state=all&tags=x")
+    with django_assert_max_num_queries(EVENTS_QUERIES):
+        everything = personal.get("/work/events?fromTime=0&toTime=99999999999&sortAscending=true")
+
+    assert response.status_code == everything.status_code == 200
+    assert len(everything.json()) == size + 5
+
+
+def test_running_and_folder_scoped_token_queries_do_not_grow(channel, owner, make_token, api):
+    folders = build_tree(channel, 20)
+    client = api(make_token(owner, [("work", "f0", "read")]))
+    small, _ = count_queries(client, "/work/events?limit=1000")
+    for index in range(100):
+        EventFactory(channel=channel, folder=folders[index % 20], time=50_000 + index, is_period=True)
+
+    large, body = count_queries(client, "/work/events?limit=1000")
+    running_small, _ = count_queries(client, "/work/events/running")
+
+    assert small == large == EVENTS_QUERIES
+    assert running_small == EVENTS_QUERIES
+    assert {event["folderId"] for event in body} <= {f"f{i}" for i in range(20)}
