@@ -5,7 +5,7 @@ from __future__ import annotations
 from activities.registry import ActivitySource, ActivityType, register_source, register_type, you_renderer
 
 SOURCE = "channels"
-# type, label, subject as others read it, subject as the actor reads it
+# type, label, and the subject as the actor reads it (others read the stored template)
 TYPES = [
     ("event_recorded", "Event recorded", "You recorded an event in {place}"),
     ("period_started", "Period started", "You started a period in {place}"),

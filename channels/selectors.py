@@ -233,8 +233,9 @@ def folder_tree(
 
     Hidden folders and their subtrees are left out unless ``include_hidden``. ``state``: ``default`` keeps
     folders not in the trash, ``trashed`` the top-most flagged folders each with its whole subtree, ``all``
-    everything. A readable folder under an unreadable parent is listed at the top with no parent. Two
-    queries whatever the size (folders, then the time counts when asked).
+    everything. A folder whose parent is not listed shows at the top, with its ``parentId`` when the caller
+    may read the parent (a trashed folder under a live one) and null when not (a token's partial view).
+    Two queries whatever the size (folders, then the time counts when asked).
     """
     start: list[FolderNode]
     if parent_id is not None:
@@ -245,7 +246,7 @@ def folder_tree(
         start.sort(key=lambda n: (n.name, n.ident))
     counts = folder_time_counts(channel=scope.channel, base=time_count_base) if time_count_base is not None else None
 
-    def build(node: FolderNode, parent_visible: bool, in_trash: bool, inside_trashed: bool) -> list[FolderItem]:
+    def build(node: FolderNode, parent_readable: bool, in_trash: bool, inside_trashed: bool) -> list[FolderItem]:
         if node.hidden and not include_hidden:
             return []
         in_trash = in_trash or node.trashed
@@ -256,22 +257,25 @@ def folder_tree(
         visible = readable and listed_by_state
         children: list[FolderItem] = []
         for child in node.children:
-            children.extend(build(child, visible, in_trash, inside_trashed or (state == "trashed" and node.trashed)))
+            children.extend(build(child, readable, in_trash, inside_trashed or (state == "trashed" and node.trashed)))
+        children.sort(key=_by_name)
         if not visible:
             return children
-        parent_ident = scope.nodes[node.parent_pk].ident if parent_visible and node.parent_pk is not None else None
+        parent_ident = scope.nodes[node.parent_pk].ident if parent_readable and node.parent_pk is not None else None
         time_count = counts.get(node.pk, 0.0) if counts is not None else None
         return [FolderItem(node=node, parent_ident=parent_ident, children=children, time_count=time_count)]
 
     items: list[FolderItem] = []
     for node in start:
-        parent_visible = node.parent_pk is not None and scope.level(node.parent_pk) >= Level.READ
+        parent_readable = node.parent_pk is not None and scope.level(node.parent_pk) >= Level.READ
         ancestors_in_trash = node.parent_pk is not None and scope.in_trash(node.parent_pk)
-        if parent_id is not None and state == "trashed" and ancestors_in_trash:
-            items.extend(build(node, parent_visible, True, True))
-        else:
-            items.extend(build(node, parent_visible, ancestors_in_trash, False))
-    return items
+        inside_trashed = state == "trashed" and ancestors_in_trash
+        items.extend(build(node, parent_readable, ancestors_in_trash, inside_trashed))
+    return sorted(items, key=_by_name)
+
+
+def _by_name(item: FolderItem) -> tuple[str, str]:
+    return (item.node.name, item.node.ident)
 
 
 @dataclass(frozen=True)

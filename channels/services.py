@@ -135,9 +135,6 @@ def _delete_files(attachments: Sequence[Attachment]) -> None:
     transaction.on_commit(remove)
 
 
-# Channels (administration, by the owner's session)
-
-
 @transaction.atomic
 def channel_create(
     *,
@@ -229,9 +226,6 @@ def channel_delete(*, user: User, ident: str) -> bool:
     channel.delete()
     token_permissions_drop(user=user, channel_ref=ident)
     return True
-
-
-# Folders (data tokens)
 
 
 def _require(scope: ChannelScope, pk: int | None, minimum: Level) -> None:
@@ -419,9 +413,6 @@ def folder_delete(
         object_name=node.name,
     )
     return True
-
-
-# Events (data tokens)
 
 
 @dataclass
@@ -664,10 +655,12 @@ def event_stop(*, access: Access, channel_id: str, event_id: str | None = None, 
     elif not scope.channel.enforce_no_events_overlap:
         raise MissingParameter("This channel allows overlapping periods: say which one to stop with 'id'.")
     else:
-        candidates = Event.objects.filter(
+        running = Event.objects.filter(
             channel=scope.channel, is_period=True, duration__isnull=True, trashed=False, time__lt=stop_at
-        ).order_by("-time", "-ident")
-        event = next((e for e in candidates[:10] if scope.level(e.folder_id) >= Level.READ), None)
+        )
+        if scope.grant.whole < Level.READ:
+            running = running.filter(folder_id__in=scope.readable_pks())
+        event = running.order_by("-time", "-ident").first()
         if event is None:
             return None
     _require(scope, event.folder_id, Level.CONTRIBUTE)

@@ -489,3 +489,19 @@ def test_a_root_folder_grant_covers_the_whole_channel(tree, owner, make_token, a
     response = client.post("/work/folders", {"name": "Root"}, format="json")
 
     assert response.status_code == 201
+
+
+def test_a_trashed_folder_under_a_live_parent_keeps_its_parent_id_in_the_trash_view(personal, tree):
+    Folder.objects.filter(ident="deep").update(trashed=True)
+
+    response = personal.get("/work/folders?state=trashed")
+
+    assert [(f["id"], f["parentId"]) for f in response.json()] == [("deep", "hub"), ("old", None)]
+
+
+def test_trashed_view_under_a_trashed_folder_lists_its_whole_subtree(personal, tree):
+    FolderFactory(channel=tree, ident="inner", name="Inner", parent=Folder.objects.get(ident="inside"))
+
+    response = personal.get("/work/folders/old?state=trashed")
+
+    assert response.json() == [folder_json("inside", "Inside", "old", [folder_json("inner", "Inner", "inside")])]
