@@ -119,7 +119,7 @@ class PryvSessionAuthentication(BaseAuthentication):
         check.process_request(request._request)
         reason = check.process_view(request._request, None, (), {})  # type: ignore[arg-type]
         if reason:
-            raise exceptions.PermissionDenied(f"CSRF check failed: {reason}.")
+            raise exceptions.PermissionDenied(f"CSRF check failed: {reason}")
 
     def authenticate_header(self, request: Request) -> str:
         return "Pryv-Session"

@@ -286,7 +286,7 @@ def test_a_browser_session_cookie_works_with_csrf_on_unsafe_calls(client, user):
     assert write_without_token.status_code == 403
     assert write_without_token.json() == {
         "id": "FORBIDDEN",
-        "message": "CSRF check failed: CSRF cookie not set..",
+        "message": "CSRF check failed: CSRF cookie not set.",
     }
     assert write_with_token.status_code == 200
     assert write_with_token.json()["displayName"] == "X"
