@@ -1,6 +1,7 @@
 """A real headless Chromium moderates in the admin; the approved post then reaches the API and a user's stream."""
 
 import pytest
+from playwright.sync_api import expect
 
 from activities.selectors import stream_entries
 from aggiefeed.models import Post
@@ -27,14 +28,15 @@ def test_an_approver_filters_the_queue_and_approves_a_post_in_the_browser(browse
     page.click("input[type=submit]")
     page.click("text=Approval queue")
     page.click("#changelist-filter >> text=~academic")
+    page.wait_for_url("**label=~academic**")
     rows = page.locator("#result_list tbody tr")
-    assert rows.count() == 1
-    assert "Exam schedule posted" in rows.first.inner_text()
+    expect(rows).to_have_count(1)  # waits for the filtered list, unlike a bare count()
+    expect(rows.first).to_contain_text("Exam schedule posted")
     rows.first.locator("input.action-select").check()
     page.select_option("select[name=action]", "approve_selected")
     page.click("button[name=index]")
 
-    assert "Approved 1 post(s); 1 went live." in page.locator(".messagelist").inner_text()
+    expect(page.locator(".messagelist")).to_contain_text("Approved 1 post(s); 1 went live.")
     approved = Post.objects.get(title="Exam schedule posted")
     assert approved.status == "l"
     assert Post.objects.get(title="Farmers market").status == "a"
