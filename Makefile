@@ -52,3 +52,10 @@ security: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+
+# The benchmark (bench/, docs/benchmarks.md): e.g. make bench BENCH_ARGS="--rows 100000 --rounds 1".
+# PHONY: the bench/ directory would otherwise make the target look up to date.
+BENCH_ARGS ?=
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python -m bench $(BENCH_ARGS)
