@@ -29,11 +29,21 @@ from channels.models import Attachment, Channel, Event, Folder
 from channels.permissions import Access, ChannelGrant, Level
 
 State = Literal["default", "trashed", "all"]
-IDENTITY = re.compile(r"^[a-zA-Z0-9._-]{1,100}$")
+IDENTITY = re.compile(r"[a-zA-Z0-9._-]{1,100}")
 ALWAYS_RESERVED = frozenset({"null", "*"})
 EVENTS_DEFAULT_LIMIT = 20
 EVENTS_MAX_LIMIT = 1000
 _LITERAL_SEGMENT = re.compile(r"^[A-Za-z0-9._~-]+$")
+
+
+def is_identity(value: str) -> bool:
+    """Whether ``value`` can be an id at all (contract §2.2); anything else is unknown without a lookup."""
+    return IDENTITY.fullmatch(value) is not None
+
+
+def shown(value: str) -> str:
+    """A client-sent id as error messages echo it: at most 100 characters."""
+    return value[:100]
 
 
 def _first_segments(patterns: Iterable[URLPattern | URLResolver]) -> Iterator[str]:
@@ -71,9 +81,9 @@ def channel_list(*, user: User, state: State = "default") -> QuerySet[Channel]:
 
 def channel_get(*, user: User, ident: str) -> Channel:
     """One of the user's channels by id, whatever its state; another user's is unknown."""
-    channel = Channel.objects.filter(user=user, ident=ident).first()
+    channel = Channel.objects.filter(user=user, ident=ident).first() if is_identity(ident) else None
     if channel is None:
-        raise UnknownChannel(f"Unknown channel '{ident}'.")
+        raise UnknownChannel(f"Unknown channel '{shown(ident)}'.")
     return channel
 
 
@@ -161,7 +171,7 @@ class ChannelScope:
         node = self.by_ident(ident)
         if node is None or self.level(node.pk) < Level.READ:
             error = UnknownFolder if in_path else UnknownReferencedFolder
-            raise error(f"Unknown folder '{ident}'.")
+            raise error(f"Unknown folder '{shown(ident)}'.")
         return node
 
 
@@ -171,6 +181,8 @@ def channel_scope(*, access: Access, channel_id: str, lock: bool = False) -> Cha
     ``lock`` takes the channel row with SELECT ... FOR UPDATE (the caller must be in a transaction): every
     event write holds it so that the period rules are checked and applied atomically per channel.
     """
+    if not is_identity(channel_id):
+        raise UnknownChannel(f"Unknown channel '{shown(channel_id)}'.")
     channels = Channel.objects.filter(user=access.user, ident=channel_id)
     if lock:
         channels = channels.select_for_update()
@@ -383,14 +395,10 @@ def events_running(*, scope: ChannelScope) -> list[Event]:
 
 def event_get(*, scope: ChannelScope, event_id: str) -> Event:
     """An event of the channel the caller can read (404 otherwise); the attachments come prefetched."""
-    event = (
-        Event.objects.filter(channel=scope.channel, ident=event_id)
-        .select_related("folder")
-        .prefetch_related("attachments")
-        .first()
-    )
+    events = Event.objects.filter(channel=scope.channel, ident=event_id)
+    event = events.select_related("folder").prefetch_related("attachments").first() if is_identity(event_id) else None
     if event is None or scope.level(event.folder_id) < Level.READ:
-        raise UnknownEvent(f"Unknown event '{event_id}'.")
+        raise UnknownEvent(f"Unknown event '{shown(event_id)}'.")
     return event
 
 
@@ -399,5 +407,5 @@ def attachment_get(*, scope: ChannelScope, event_id: str, file_name: str) -> Att
     event = event_get(scope=scope, event_id=event_id)
     attachment = next((a for a in event.attachments.all() if a.file_name == file_name), None)
     if attachment is None:
-        raise UnknownAttachment(f"Unknown attachment '{file_name}'.")
+        raise UnknownAttachment(f"Unknown attachment '{shown(file_name)}'.")
     return attachment

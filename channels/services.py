@@ -43,13 +43,14 @@ from channels.errors import (
 from channels.models import Attachment, Channel, Event, Folder
 from channels.permissions import Access, Level
 from channels.selectors import (
-    IDENTITY,
     ChannelScope,
     FolderNode,
     channel_get,
     channel_scope,
     event_get,
+    is_identity,
     reserved_channel_ids,
+    shown,
 )
 
 
@@ -82,8 +83,8 @@ def merge_client_data(current: dict[str, Any], changes: dict[str, Any]) -> dict[
 
 
 def _check_ident(ident: str, *, reserved: frozenset[str] = frozenset({"null", "*"})) -> None:
-    if not IDENTITY.match(ident) or ident in reserved:
-        raise InvalidItemId(f"'{ident}' is not a valid id or is reserved.")
+    if not is_identity(ident) or ident in reserved:
+        raise InvalidItemId(f"'{shown(ident)}' is not a valid id or is reserved.")
 
 
 def _check_name(name: str) -> str:

@@ -256,3 +256,27 @@ def test_an_unrouted_path_is_404_unknown_resource_in_pryv_format(api):
         assert response.status_code == 404
         assert response.json() == {"id": "UNKNOWN_RESOURCE", "message": "No resource is served at this path."}
         assert "Server-Time" in response
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/wo%00rk/events", {"id": "UNKNOWN_CHANNEL", "message": "Unknown channel 'wo\x00rk'."}),
+        ("/work%0A/folders", {"id": "UNKNOWN_CHANNEL", "message": "Unknown channel 'work\n'."}),
+        ("/work/events/e%00/a.txt", {"id": "UNKNOWN_EVENT", "message": "Unknown event 'e\x00'."}),
+        ("/work/folders/%00", {"id": "UNKNOWN_FOLDER", "message": "Unknown folder '\x00'."}),
+        ("/" + "x" * 500 + "/events", {"id": "UNKNOWN_CHANNEL", "message": f"Unknown channel '{'x' * 100}'."}),
+    ],
+)
+def test_ids_in_the_path_that_cannot_exist_are_unknown_not_errors(personal, channel, path, body):
+    response = personal.get(path)
+
+    assert response.status_code == 404
+    assert response.json() == body
+
+
+def test_admin_paths_with_impossible_ids_are_unknown(admin, channels):
+    response = admin.delete("/channels/wo%00rk")
+
+    assert response.status_code == 404
+    assert response.json() == {"id": "UNKNOWN_CHANNEL", "message": "Unknown channel 'wo\x00rk'."}
