@@ -524,9 +524,15 @@ def _write_period(scope: ChannelScope, event: Event, now: float) -> Event | None
 
 
 def _save_files(event: Event, files: Sequence[FileInput], stored: list[str]) -> None:
-    """Store the files of an event; ``stored`` collects the storage names so that a failure removes them."""
+    """Store the files of an event; ``stored`` collects the storage names so that a failure removes them.
+
+    A key (the multipart field name) is 1 to 255 printable characters; a file is at most
+    ``ATTACHMENT_MAX_BYTES``.
+    """
     limit = settings.ATTACHMENT_MAX_BYTES
     for item in files:
+        if not 0 < len(item.key) <= 255 or not item.key.isprintable():
+            raise InvalidParametersFormat("A file's key must be 1 to 255 printable characters.", param="file")
         if item.file.size is not None and item.file.size > limit:
             raise AttachmentTooLarge(f"The file '{item.file.name}' is larger than {limit} bytes.")
     replaced = list(

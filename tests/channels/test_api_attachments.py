@@ -233,3 +233,18 @@ def test_two_files_with_the_same_name_are_refused(personal, channel):
         "data": [{"param": "a", "message": "Two files of the request are named 'same.txt'."}],
     }
     assert not Attachment.objects.exists()
+
+
+@pytest.mark.parametrize("key", ["k" * 256, "tab\tkey"])
+def test_a_file_key_must_be_short_and_printable(personal, channel, key):
+    EventFactory(channel=channel, ident="e")
+
+    response = personal.post("/work/events/e", {key: upload("a.txt", b"a")}, format="multipart")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "id": "INVALID_PARAMETERS_FORMAT",
+        "message": "A file's key must be 1 to 255 printable characters.",
+        "data": [{"param": "file", "message": "A file's key must be 1 to 255 printable characters."}],
+    }
+    assert not Attachment.objects.exists()
