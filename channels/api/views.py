@@ -155,6 +155,7 @@ class ChannelListApi(PryvAPIView):
     @extend_schema(
         tags=ADMIN_TAGS,
         operation_id="pryv_channels_create",
+        auth=[{"pryvSession": []}],
         request=ChannelCreateInput,
         responses={
             201: CreatedOutput,
