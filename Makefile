@@ -1,4 +1,6 @@
 # Activity Hub: `make run` serves the demo on SQLite, `make test` runs every check CI runs.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -48,6 +50,7 @@ serve: $(STAMP)
 # bandit on our code; pip-audit on the locked dependencies (needs PyPI's JSON API or OSV to be reachable).
 security: $(STAMP)
 	$(BIN)/bandit -q -c pyproject.toml -r .
+	@mkdir -p var
 	$(BIN)/pip-audit -r requirements.lock --no-deps --disable-pip --progress-spinner off 2>&1 | tee var/pip-audit.txt
 
 clean:
