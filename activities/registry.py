@@ -83,18 +83,24 @@ def rich_checked(rendered: Rendered, what: str) -> Rendered:
 
     Rules: each placeholder of the template has an object; each object has a ``type`` and the keys its type
     requires; keys are placeholder-like names. Values are turned into strings (upstream rejects numbers).
+    Placeholders come out sorted, and each object's keys as type, id, name, then the others sorted.
     """
     params: Params = {}
-    for key, obj in rendered.params.items():
+    for key, obj in sorted(rendered.params.items()):
         if not isinstance(obj, dict) or not _PLACEHOLDER.fullmatch(f"{{{key}}}") or "type" not in obj:
             return _malformed(what, key)
         if any(required not in obj for required in RICH_REQUIRED_KEYS.get(str(obj["type"]), ())):
             return _malformed(what, key)
-        params[key] = {str(k): _rich_value(v) for k, v in obj.items()}
+        params[key] = {str(k): _rich_value(obj[k]) for k in sorted(obj, key=_rich_key_order)}
     for placeholder in _PLACEHOLDER.findall(rendered.rich):
         if placeholder not in params:
             return _malformed(what, placeholder)
     return Rendered(rendered.text, rendered.rich, params)
+
+
+def _rich_key_order(key: Any) -> tuple[int, str]:
+    # PostgreSQL's jsonb does not keep key order: a fixed one (type, id, name, then by name) keeps replies stable.
+    return (("type", "id", "name").index(key), "") if key in ("type", "id", "name") else (3, str(key))
 
 
 def _rich_value(value: Any) -> str:

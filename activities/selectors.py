@@ -58,23 +58,23 @@ class StreamItem:
 
 
 _ITEM_FIELDS = (
-    "activity_id",
-    "activity__source",
-    "activity__type",
-    "activity__actor_id",
-    "activity__actor_ref",
-    "activity__actor_name",
-    "activity__object_type",
-    "activity__object_id",
-    "activity__object_name",
-    "activity__object_ref_id",
-    "activity__subject",
-    "activity__subject_params",
-    "activity__message",
-    "activity__message_params",
-    "activity__link",
-    "activity__icon",
-    "activity__created",
+    "id",
+    "source",
+    "type",
+    "actor_id",
+    "actor_ref",
+    "actor_name",
+    "object_type",
+    "object_id",
+    "object_name",
+    "object_ref_id",
+    "subject",
+    "subject_params",
+    "message",
+    "message_params",
+    "link",
+    "icon",
+    "created",
 )
 
 
@@ -146,7 +146,8 @@ def stream_page(
     an empty page. Items are in activity id order (ids grow with time; the contract's timestamp order
     differs only for activities recorded with a back-dated ``created``). At most three queries.
     """
-    keyset: dict[str, int] = {}
+    # One filter() call: every ``entries__`` condition applies to the same (the user's) stream entry.
+    conditions: dict[str, object] = {"entries__user_id": user_id}
     first_known: int | None = None
     if since > 0:
         mine = (
@@ -158,28 +159,34 @@ def stream_page(
         if mine is False:
             raise ForeignSince(since=since)
         if mine:
-            keyset = {"activity_id__gt" if ascending else "activity_id__lt": since}
-    order = "activity_id" if ascending else "-activity_id"
-    if not keyset:
+            # The bound goes on both sides of the join: PostgreSQL does not carry a range across an equality,
+            # and an unbounded side would make a merge join walk every newer row (cost growing with depth).
+            lookup = "gt" if ascending else "lt"
+            conditions |= {f"entries__activity_id__{lookup}": since, f"id__{lookup}": since}
+    order = "" if ascending else "-"
+    if len(conditions) == 1:
         first_known = (
-            StreamEntry.objects.filter(user_id=user_id).order_by(order).values_list("activity_id", flat=True).first()
+            StreamEntry.objects.filter(user_id=user_id)
+            .order_by(f"{order}activity_id")
+            .values_list("activity_id", flat=True)
+            .first()
         )
     limit = min(limit, STREAM_LIMIT_MAX)
     if limit <= 0 or stream_filter.object_ref_id == -1:
         return StreamPage(items=[], has_more=False, first_known=first_known, last_given=None)
-    entries = StreamEntry.objects.filter(user_id=user_id, **keyset)
     if stream_filter.source is not None:
-        entries = entries.filter(source=stream_filter.source)
+        conditions["entries__source"] = stream_filter.source
     if stream_filter.by_self is not None:
-        entries = entries.filter(by_self=stream_filter.by_self)
-        if not stream_filter.by_self:
-            # Nextcloud's "by" is ``user <> me`` in SQL: activities without an author are not "by others".
-            entries = entries.exclude(activity__actor_ref="")
+        conditions["entries__by_self"] = stream_filter.by_self
     if stream_filter.object_ref_id == 0:
-        entries = entries.filter(object_ref__isnull=True)
+        conditions["entries__object_ref__isnull"] = True
     elif stream_filter.object_ref_id is not None:
-        entries = entries.filter(object_ref_id=stream_filter.object_ref_id)
-    rows = list(entries.order_by(order).values_list(*_ITEM_FIELDS)[: limit + 1])
+        conditions["entries__object_ref_id"] = stream_filter.object_ref_id
+    activities = Activity.objects.filter(**conditions)
+    if stream_filter.by_self is False:
+        # Nextcloud's "by" is ``user <> me`` in SQL: activities without an author are not "by others".
+        activities = activities.exclude(actor_ref="")
+    rows = list(activities.order_by(f"{order}id").values_list(*_ITEM_FIELDS)[: limit + 1])
     items = [StreamItem(*row) for row in rows[:limit]]
     return StreamPage(
         items=items,
