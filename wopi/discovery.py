@@ -109,8 +109,9 @@ def action_url(*, discovery: Discovery, action: str, file_name: str, wopi_src: s
         return None
 
     def fill(placeholder: re.Match[str]) -> str:
-        if placeholder.group(1) in ("UI_LLCC", "DC_LLCC"):
-            return f"{placeholder.group(2)}={quote(language)}&"
+        # <ui=UI_LLCC&>: the parameter's name, then the placeholder the host replaces by a value.
+        if placeholder.group(2) in ("UI_LLCC", "DC_LLCC"):
+            return f"{placeholder.group(1)}={quote(language)}&"
         return ""
 
     url = _PLACEHOLDER.sub(fill, match.urlsrc).rstrip("&?")

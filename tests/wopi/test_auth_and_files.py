@@ -47,6 +47,8 @@ def test_check_file_info_describes_the_file_for_its_owner(wopi, wopi_file, owner
         "SupportsAddActivities": True,
         "SupportsGetActivities": True,
         "SupportedActivityTypes": ["comment", "mention"],
+        "HostViewUrl": f"http://testserver/wopi/open/{wopi_file.pk}?action=view",
+        "HostEditUrl": f"http://testserver/wopi/open/{wopi_file.pk}?action=edit",
     }
     assert int(response["Content-Length"]) == len(response.content)
     jsonschema.validate(body, cspp_schema())

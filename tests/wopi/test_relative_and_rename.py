@@ -49,7 +49,13 @@ def test_put_relative_with_a_suggested_extension_creates_a_copy_and_answers_a_wo
     assert response.status_code == 200
     created = WopiFile.objects.exclude(pk=wopi_file.pk).get()
     body = response.json()
-    assert body == {"Name": "report.wopitestx", "Url": body["Url"]}
+    page = f"http://testserver/wopi/open/{created.pk}"
+    assert body == {
+        "Name": "report.wopitestx",
+        "Url": body["Url"],
+        "HostViewUrl": f"{page}?action=view",
+        "HostEditUrl": f"{page}?action=edit",
+    }
     assert body["Url"].startswith(f"http://testserver/wopi/files/{created.pk}?access_token=")
     assert (created.owner, created.name, created.size, created.version) == (owner, "report.wopitestx", 9, 1)
     assert content_of(created) == b"new bytes"

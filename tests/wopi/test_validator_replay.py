@@ -26,17 +26,11 @@ UNSIGNED_GROUPS = (
     "RenameFileIfCreateChildFileIsNotSupported",
     "AddActivities",
 )
-# Wants HostViewUrl and HostEditUrl in the PutRelativeFile answer: served with the host pages (§16.9).
-NOT_YET_SERVED = {"PutRelativeFile.IncludeHostUrls"}
 
 
 def _cases(group):
     prereqs, cases = group_cases(TREE, group)
-    return [
-        pytest.param(group, prereqs, case, id=case.get("Name"))
-        for case in cases
-        if case.get("Name") not in NOT_YET_SERVED
-    ]
+    return [pytest.param(group, prereqs, case, id=case.get("Name")) for case in cases]
 
 
 @pytest.fixture

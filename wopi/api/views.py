@@ -61,6 +61,7 @@ from wopi.services import (
     user_info_put,
 )
 from wopi.tokens import access_token_mint
+from wopi.web import host_page_url
 
 ADD_ACTIVITIES = "ADD_ACTIVITIES"
 GET_ACTIVITIES = "GET_ACTIVITIES"
@@ -144,7 +145,15 @@ def check_file_info(request: Request, access: FileAccess) -> dict[str, Any]:
     info = user_info_get(user=user)
     if info is not None:
         body["UserInfo"] = info
-    return body
+    return body | _host_urls(request, file, can_write=access.can_write)
+
+
+def _host_urls(request: Request, file: WopiFile, *, can_write: bool) -> dict[str, str]:
+    """``HostViewUrl``, and ``HostEditUrl`` for a user who may write: the host pages of the file (§16.9)."""
+    urls = {"HostViewUrl": host_page_url(request, str(file.pk), "view")}
+    if can_write:
+        urls["HostEditUrl"] = host_page_url(request, str(file.pk), "edit")
+    return urls
 
 
 class ActivitiesMixin:
@@ -296,7 +305,11 @@ class FileApi(ActivitiesMixin, WopiApiView):
         grant = access_token_mint(
             user_id=access.user.pk, file_id=str(created.pk), expires_ms=self.grant(request).expires_ms
         )
-        body = {"Name": created.name, "Url": f"{wopi_src(request, created)}?access_token={grant.token}"}
+        body = {
+            "Name": created.name,
+            "Url": f"{wopi_src(request, created)}?access_token={grant.token}",
+            **_host_urls(request, created, can_write=True),
+        }
         return Response(PutRelativeFileOutput(body).data)
 
     def rename(self, access: FileAccess, request: Request) -> Response:
