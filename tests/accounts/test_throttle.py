@@ -102,7 +102,7 @@ def test_unknown_user_names_are_throttled_like_known_ones(anonymous, limits):
 def test_parallel_wrong_passwords_cannot_slip_under_the_limit(limits):
     from concurrent.futures import ThreadPoolExecutor
 
-    from django.db import connection
+    from django.db import connections
     from rest_framework.test import APIClient
 
     UserFactory(username="ann")
@@ -111,7 +111,7 @@ def test_parallel_wrong_passwords_cannot_slip_under_the_limit(limits):
         try:
             return _login(APIClient(), "ann", f"guess-{n}", address=f"10.1.0.{n}").status_code
         finally:
-            connection.close()
+            connections.close_all()
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         codes = list(pool.map(attempt, range(12)))
