@@ -15,6 +15,12 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fast_argon2(settings):
+    """Argon2 still, with test-sized cost parameters (tests/hashers.py)."""
+    settings.PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher", *settings.PASSWORD_HASHERS]
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Throttles and rate limits live in the cache: each test starts from a clean one."""
     from django.core.cache import cache
