@@ -11,6 +11,7 @@ from rest_framework.request import Request
 
 from accounts.models import User
 from accounts.selectors import user_by_basic_credentials
+from accounts.throttle import login_attempt_begin, login_attempt_succeeded
 
 MAX_CREDENTIALS_BYTES = 4096
 
@@ -24,7 +25,9 @@ class OcsLoginFailed(AuthenticationFailed):
 class OcsBasicAuthentication(BaseAuthentication):
     """``Authorization: Basic base64(login:password)``; without a Basic header the caller is anonymous.
 
-    Wrong credentials fail at once (Nextcloud's login step, before anything else): OcsLoginFailed.
+    Wrong credentials fail at once (Nextcloud's login step, before anything else): OcsLoginFailed. Failed
+    attempts are counted per login name and client address in the shared cache (accounts.throttle): past
+    the limit every attempt is refused with TooManyRequests (429) until the window ends.
     """
 
     def authenticate(self, request: Request) -> tuple[User, None] | None:
@@ -42,9 +45,12 @@ class OcsBasicAuthentication(BaseAuthentication):
         username, colon, password = decoded.partition(":")
         if not colon or not username or "\x00" in decoded:
             raise OcsLoginFailed()
+        address = str(request.META.get("REMOTE_ADDR", ""))
+        login_attempt_begin(username=username, address=address)
         user = user_by_basic_credentials(username=username, password=password)
         if user is None:
             raise OcsLoginFailed()
+        login_attempt_succeeded(username=username, address=address)
         return user, None
 
     def authenticate_header(self, request: Request) -> str:

@@ -70,6 +70,13 @@ def ocs_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     version = ocs_version(context)
     if isinstance(exc, DomainError):
         set_rollback()
+        if exc.http_status == status.HTTP_429_TOO_MANY_REQUESTS:
+            # Throttling is an HTTP-level answer on both versions (a v1 client must see it too).
+            throttled = Response(
+                {"ocs": {"meta": ocs_meta(version, exc.http_status, exc.message), "data": []}}, status=exc.http_status
+            )
+            throttled["Retry-After"] = str(exc.data.get("retryAfter", ""))
+            return throttled
         body = ocs_envelope(version, exc.http_status, [])
         return Response(body, status=ocs_wire_status(version, exc.http_status))
     if isinstance(exc, OcsLoginFailed):

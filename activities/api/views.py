@@ -43,6 +43,7 @@ _COMMON_ERRORS: dict[int | str, Any] = {
     401: OpenApiResponse(_ERROR, description="no or wrong Basic credentials (statuscode 997)"),
     412: OpenApiResponse(CsrfFailedOutput, description="the OCS-APIRequest: true header is missing"),
     400: OpenApiResponse(_ERROR, description="format is neither json nor xml"),
+    429: OpenApiResponse(_ERROR, description="too many failed logins (both versions); see Retry-After"),
 }
 _OCS_HEADER = OpenApiParameter(
     "OCS-APIRequest", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True, enum=["true"]

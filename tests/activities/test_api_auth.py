@@ -143,3 +143,31 @@ def test_the_login_check_runs_before_the_csrf_check(ocs):
     response = ocs(api_request=False).get(ENDPOINTS[0], {"format": "json"})
 
     assert response.status_code == 401
+
+
+@pytest.mark.parametrize("prefix", ["/ocs/v1.php", "/ocs/v2.php"])
+def test_repeated_wrong_passwords_are_throttled_with_429(ocs, reader, settings, prefix):
+    settings.LOGIN_THROTTLE_USER_LIMIT = 2
+    wrong = ocs(reader, password="wrong")
+    statuses = [wrong.get(f"{prefix}/cloud/user").status_code for _ in range(2)]
+
+    throttled = wrong.get(f"{prefix}/cloud/user", {"format": "json"})
+    right_password_meanwhile = ocs(reader, password=PASSWORD).get(f"{prefix}/cloud/user")
+
+    assert statuses == [401, 401]
+    assert throttled.status_code == 429
+    assert int(throttled["Retry-After"]) > 0
+    meta = {"status": "failure", "statuscode": 429, "message": "Too many failed attempts; try again later."}
+    if "v1" in prefix:
+        meta |= {"totalitems": "", "itemsperpage": ""}
+    assert throttled.json() == {"ocs": {"meta": meta, "data": []}}
+    assert right_password_meanwhile.status_code == 429
+
+
+def test_successful_logins_do_not_count_towards_the_throttle(ocs, reader, settings):
+    settings.LOGIN_THROTTLE_USER_LIMIT = 2
+    client = ocs(reader)
+
+    statuses = {client.get("/ocs/v2.php/cloud/user").status_code for _ in range(4)}
+
+    assert statuses == {200}
