@@ -51,10 +51,11 @@ class ZuluDate(serializers.Field):  # type: ignore[type-arg]
 
 
 class StringSet(serializers.ListField):
-    """A JSON array of unique non-empty strings."""
+    """A JSON array of unique non-empty strings; with ``ignore_case``, unique once lower-cased (kNames)."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, ignore_case: bool = False, **kwargs: Any) -> None:
         kwargs.setdefault("child", StrictString(max_length=150))
+        self.ignore_case = ignore_case
         super().__init__(**kwargs)
 
     def to_internal_value(self, data: Any) -> list[str]:
@@ -63,6 +64,8 @@ class StringSet(serializers.ListField):
         values: list[str] = super().to_internal_value(data)
         if len(set(values)) != len(values):
             raise serializers.ValidationError("Must not repeat a value.")
+        if self.ignore_case and len({value.lower() for value in values}) != len(values):
+            raise serializers.ValidationError("Must not repeat a kName (they match case-insensitively).")
         return values
 
 
@@ -159,7 +162,7 @@ class RecipientsField(serializers.Field):  # type: ignore[type-arg]
         for key in ("groups", "users"):
             if key not in data:
                 continue
-            field = StringSet(max_length=5000)
+            field = StringSet(max_length=5000, ignore_case=key == "users")
             try:
                 result[key] = field.run_validation(data[key])
             except serializers.ValidationError as exc:

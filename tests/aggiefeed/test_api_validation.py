@@ -137,6 +137,9 @@ def test_each_system_label_is_enough(key_client, label):
     assert response.status_code == 201
 
 
+REPEATED_KNAME = "Must not repeat a kName (they match case-insensitively)."
+
+
 @pytest.mark.parametrize(
     ("to", "field", "problem"),
     [
@@ -148,6 +151,8 @@ def test_each_system_label_is_enough(key_client, label):
             "Unknown group 'alumni': use one of public, students, faculty, staff.",
         ),
         ({"groups": ["students", "students"]}, "activity.to.groups", "Must not repeat a value."),
+        ({"users": ["Kim", "kim"]}, "activity.to.users", REPEATED_KNAME),
+        ([{"id": "Kim"}, {"id": "kIM"}], "activity.to.users", REPEATED_KNAME),
         ({"users": [""]}, "activity.to.users.0", "This field may not be blank."),
         ({"users": [7]}, "activity.to.users.0", "Must be a string."),
         ("students", "activity.to", "Must be an object with groups and/or users, or a list of {id, g, i} entries."),
