@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -114,7 +114,8 @@ class ActivityCollectionApi(AggiefeedApi):
         post = services.activity_create(api_key=api_key, activity=activity)
         body = AggiefeedActivityCreatedOutput({"activity": post, "status": post.status}).data
         response = Response(body, status=status.HTTP_201_CREATED)
-        response["Location"] = f"/api/v1/activity/{post.object_id}?status={post.status}"
+        # object.id is any string without "/" (contract §1): encode it, a raw one may break the header or the URL
+        response["Location"] = f"/api/v1/activity/{quote(post.object_id, safe='')}?status={post.status}"
         return response
 
 

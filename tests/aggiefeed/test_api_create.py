@@ -252,3 +252,16 @@ def test_a_moderator_session_cannot_post(session_client, approver, source):
             "details": [],
         }
     }
+
+
+def test_the_location_of_an_odd_object_id_is_percent_encoded_and_leads_back_to_it(key_client):
+    activity = make_activity()
+    activity["object"]["id"] = "line\nbreak c?d#caf\u00e9"
+
+    created = key_client.post("/api/v1/activity", {"activity": activity}, format="json")
+    updated = key_client.put(created["Location"], {"activity": {**activity, "title": "Moved on"}}, format="json")
+
+    assert created.status_code == 201
+    assert created["Location"] == "/api/v1/activity/line%0Abreak%20c%3Fd%23caf%C3%A9?status=a"
+    assert updated.status_code == 200
+    assert Post.objects.get().title == "Moved on"
