@@ -4,5 +4,5 @@ from activities.feeds import StreamFeed
 
 app_name = "activities-feed"
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("<str:secret>/", StreamFeed(), name="feed"),
+    path("<str:secret>", StreamFeed(), name="feed"),
 ]

@@ -115,7 +115,7 @@ class StreamEntry(models.Model):
 
 
 class FeedToken(models.Model):
-    """The secret of a user's personal Atom feed URL (``/feeds/<secret>/``); at most one per user.
+    """The secret of a user's personal Atom feed URL (``/feeds/<secret>``); at most one per user.
 
     The secret is never stored: ``secret_hash`` (SHA-256, accounts.secrets) finds the feed, and the secret
     itself is ``HMAC(SECRET_KEY, nonce)``, so the administration page can show the URL again while a copy of

@@ -197,7 +197,7 @@ def stream_page(
 
 
 def feed_url(*, user: User) -> str | None:
-    """The path of ``user``'s personal feed (``/feeds/<secret>/``), or None when they have none.
+    """The path of ``user``'s personal feed (``/feeds/<secret>``), or None when they have none.
 
     Also None when SECRET_KEY changed since the last reset: the stored hash no longer matches the secret
     derived from the nonce, so the user has to reset the feed to get a working URL.

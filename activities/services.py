@@ -132,7 +132,7 @@ def activity_retract(*, source: str, object_type: str, object_id: str) -> int:
 
 @transaction.atomic
 def feed_token_reset(*, user: User) -> str:
-    """Give ``user`` a new personal feed URL and return its path (``/feeds/<secret>/``); the old one stops working.
+    """Give ``user`` a new personal feed URL and return its path (``/feeds/<secret>``); the old one stops working.
 
     The row is locked (or created) first, so two resets at the same moment leave exactly one valid URL: the one
     returned to the later of the two.

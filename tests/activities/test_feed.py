@@ -29,7 +29,7 @@ def test_reset_returns_the_feed_path_and_feed_url_shows_it_again():
     path = feed_token_reset(user=user)
 
     assert path.startswith("/feeds/")
-    assert path.endswith("/")
+    assert "/" not in path.removeprefix("/feeds/")
     assert len(path.split("/")[2]) == 64
     assert feed_url(user=user) == path
 
@@ -98,8 +98,8 @@ def test_an_unknown_or_revoked_feed_is_404(client):
     user = UserFactory()
     path = feed_token_reset(user=user)
 
-    assert client.get("/feeds/" + "0" * 64 + "/").status_code == 404
-    assert client.get("/feeds/%F0%9F%92%A9/").status_code == 404
+    assert client.get("/feeds/" + "0" * 64).status_code == 404
+    assert client.get("/feeds/%F0%9F%92%A9").status_code == 404
 
     assert feed_token_revoke(user=user) is True
     assert client.get(path).status_code == 404
