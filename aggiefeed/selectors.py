@@ -54,14 +54,22 @@ def posts_moderated(*, user: User) -> QuerySet[Post]:
     return posts.filter(source__approvers=user)
 
 
+def _unknown(object_id: str, status: str) -> UnknownActivity:
+    """The one answer for an id out of reach, whether it is absent, another source's, or unstorable (NUL)."""
+    return UnknownActivity(f"No activity {object_id!r} in queue {str(status)!r}.")
+
+
 def post_for_key(
     *, api_key: ApiKey, object_id: str, status: str, user_id: str | None = None, lock: bool = False
 ) -> Post:
     """The one post with this ``object.id`` in queue ``status`` (and author ``user_id`` when given).
 
     Raises UnknownActivity when nothing matches or the post belongs to another source and the key is not
-    staff-scoped. ``lock`` takes a row lock (call inside a transaction).
+    staff-scoped; an id with a NUL (which no stored id holds, and PostgreSQL cannot compare) is unknown
+    without a query. ``lock`` takes a row lock (call inside a transaction).
     """
+    if "\x00" in object_id:
+        raise _unknown(object_id, status)
     posts = Post.objects.select_related("source").filter(object_id=object_id, status=status)
     if user_id is not None:
         posts = posts.filter(author_ref=user_id)
@@ -71,7 +79,7 @@ def post_for_key(
         posts = posts.select_for_update(of=("self",))
     post = posts.first()
     if post is None:
-        raise UnknownActivity(f"No activity {object_id!r} in queue {str(status)!r}.")
+        raise _unknown(object_id, status)
     return post
 
 
@@ -83,12 +91,14 @@ def post_for_moderator(*, user: User, object_id: str, status: str, lock: bool = 
     """
     if not moderates_any(user=user):
         raise Forbidden("Only a source's approvers moderate its posts.")
+    if "\x00" in object_id:
+        raise _unknown(object_id, status)
     posts = posts_moderated(user=user).filter(object_id=object_id, status=status)
     if lock:
         posts = posts.select_for_update(of=("self",))
     post = posts.first()
     if post is None:
-        raise UnknownActivity(f"No activity {object_id!r} in queue {str(status)!r}.")
+        raise _unknown(object_id, status)
     return post
 
 

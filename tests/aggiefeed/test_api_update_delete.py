@@ -267,3 +267,22 @@ def test_unsupported_methods_are_405(key_client, seeded):
     assert response.json() == {
         "error": {"status": 405, "code": "method_not_allowed", "message": 'Method "PATCH" not allowed.', "details": []}
     }
+
+
+def test_a_nul_in_the_path_id_is_an_unknown_activity_on_every_database(key_client, seeded, session_client, approver):
+    expected = {
+        "error": {"status": 404, "code": "not_found", "message": "No activity 'a\\x00b' in queue 'a'.", "details": []}
+    }
+    moderator = session_client(approver)
+
+    responses = [
+        key_client.put("/api/v1/activity/a%00b?status=a", {"activity": seed_activity()}, format="json"),
+        key_client.delete("/api/v1/activity/a%00b?status=a"),
+        moderator.post("/api/v1/activity/a%00b/approve"),
+        moderator.post("/api/v1/activity/a%00b/reject"),
+    ]
+    unpublish = moderator.post("/api/v1/activity/a%00b/unpublish")
+
+    assert [(r.status_code, r.json()) for r in responses] == [(404, expected)] * 4
+    assert (unpublish.status_code, unpublish.json()["error"]["message"]) == (404, "No activity 'a\\x00b' in queue 'l'.")
+    assert Post.objects.get().title == "Test Notification"
