@@ -108,10 +108,10 @@ class CheckFileInfoOutput(serializers.Serializer[Any]):
 
 
 class PutRelativeFileOutput(serializers.Serializer[Any]):
-    Name = serializers.CharField()
-    Url = serializers.URLField()
-    HostViewUrl = serializers.URLField(required=False)
-    HostEditUrl = serializers.URLField(required=False)
+    Name = serializers.CharField(help_text="the new file's name, with extension")
+    Url = serializers.URLField(help_text="the new file's WOPISrc with a new access_token")
+    HostViewUrl = serializers.URLField()
+    HostEditUrl = serializers.URLField()
 
 
 class RenameFileOutput(serializers.Serializer[Any]):

@@ -100,9 +100,29 @@ def _override_parameter(values: tuple[str, ...]) -> OpenApiParameter:
     )
 
 
+def _header_parameter(name: str, description: str) -> OpenApiParameter:
+    return OpenApiParameter(name, str, OpenApiParameter.HEADER, required=False, description=description)
+
+
+def _response_header(name: str, codes: list[int], description: str) -> OpenApiParameter:
+    return OpenApiParameter(name, str, OpenApiParameter.HEADER, response=codes, description=description)
+
+
 _TTL_PARAMETER = OpenApiParameter(
     "access_token_ttl", int, OpenApiParameter.QUERY, required=False, description="sent by some clients; ignored"
 )
+_SERVER_ERROR_HEADER = _response_header(
+    "X-WOPI-ServerError", [400, 401, 404, 409, 412, 413, 429, 500, 501], "why the request failed (for logs)"
+)
+_ITEM_VERSION_HEADER = _response_header(
+    "X-WOPI-ItemVersion", [200], "the file's Version (GetFile, Lock, Unlock, PutFile; after PutFile's write)"
+)
+_LOCK_CONFLICT_HEADERS = [
+    _response_header(
+        "X-WOPI-Lock", [200, 409], "409: the current lock, empty when unlocked; GET_LOCK 200: the current lock"
+    ),
+    _response_header("X-WOPI-LockFailureReason", [409], "why the lock did not match (for logs)"),
+]
 _ACTIVITY_REQUEST = PolymorphicProxySerializer(
     component_name="WopiActivitiesRequest",
     serializers=[AddActivitiesInput, GetActivitiesInput],
@@ -112,6 +132,34 @@ _ACTIVITY_RESPONSE = PolymorphicProxySerializer(
     component_name="WopiActivitiesResponse",
     serializers=[AddActivitiesOutput, GetActivitiesOutput],
     resource_type_field_name=None,
+)
+_FILE_OPERATION_RESPONSE = PolymorphicProxySerializer(
+    component_name="WopiFileOperationResponse",
+    serializers=[AddActivitiesOutput, GetActivitiesOutput, PutRelativeFileOutput, RenameFileOutput],
+    resource_type_field_name=None,
+)
+_FILE_OPERATION_DESCRIPTION = "\n".join(
+    [
+        "One URL, one operation per `X-WOPI-Override` (contract §16.1); a 200 has no body unless said otherwise.",
+        "Lock conflicts are 409 with `X-WOPI-Lock` = the current lock (empty when unlocked).",
+        "",
+        "| X-WOPI-Override | request headers | body | 200 answer |",
+        "|---|---|---|---|",
+        "| `LOCK` (Lock) | `X-WOPI-Lock` | none | `X-WOPI-ItemVersion` |",
+        "| `LOCK` (UnlockAndRelock) | `X-WOPI-Lock`, `X-WOPI-OldLock` | none | empty |",
+        "| `GET_LOCK` | none | none | `X-WOPI-Lock` = the lock, or empty |",
+        "| `REFRESH_LOCK` | `X-WOPI-Lock` | none | empty |",
+        "| `UNLOCK` | `X-WOPI-Lock` | none | `X-WOPI-ItemVersion` |",
+        "| `PUT_RELATIVE` (PutRelativeFile) | `X-WOPI-SuggestedTarget` or `X-WOPI-RelativeTarget` (UTF-7), "
+        "`X-WOPI-OverwriteRelativeTarget`, `X-WOPI-Size` | the new file's bytes | `PutRelativeFileOutput`; "
+        "400 and 409 may carry `X-WOPI-ValidRelativeTarget` |",
+        "| `RENAME_FILE` (RenameFile) | `X-WOPI-RequestedName` (UTF-7, no extension), `X-WOPI-Lock` | none | "
+        "`RenameFileOutput`; 400 carries `X-WOPI-InvalidFileNameError` |",
+        "| `DELETE` (DeleteFile) | none | none | empty |",
+        "| `PUT_USER_INFO` | none | the UserInfo text (UTF-8, at most 1024 characters) | empty |",
+        "| `ADD_ACTIVITIES` | none | `AddActivitiesInput` (JSON) | `AddActivitiesOutput` |",
+        "| `GET_ACTIVITIES` | none | `GetActivitiesInput` (JSON) | `GetActivitiesOutput` |",
+    ]
 )
 
 
@@ -220,7 +268,7 @@ class FileApi(ActivitiesMixin, WopiApiView):
     @extend_schema(
         operation_id="wopi_check_file_info",
         summary="CheckFileInfo",
-        parameters=[_TTL_PARAMETER],
+        parameters=[_TTL_PARAMETER, _SERVER_ERROR_HEADER],
         responses={200: CheckFileInfoOutput, **_errors(401, 404, 429, 500)},
     )
     def get(self, request: Request, file_id: str) -> Response:
@@ -229,21 +277,36 @@ class FileApi(ActivitiesMixin, WopiApiView):
 
     @extend_schema(
         operation_id="wopi_file_operation",
-        summary="X-WOPI-Override operations on a file",
-        description=(
-            "LOCK (X-WOPI-Lock; with X-WOPI-OldLock: UnlockAndRelock), GET_LOCK, REFRESH_LOCK, UNLOCK "
-            "(X-WOPI-Lock), DELETE, PUT_USER_INFO (body: the UserInfo text), ADD_ACTIVITIES and GET_ACTIVITIES "
-            "(JSON bodies, also served on /activities). Lock conflicts are 409 with X-WOPI-Lock set to the "
-            "current lock (empty when unlocked); LOCK, UNLOCK answer X-WOPI-ItemVersion, GET_LOCK X-WOPI-Lock."
-        ),
+        summary="Lock, GetLock, RefreshLock, Unlock, UnlockAndRelock, PutRelativeFile, RenameFile, DeleteFile, "
+        "PutUserInfo, AddActivities, GetActivities (X-WOPI-Override)",
+        description=_FILE_OPERATION_DESCRIPTION,
         parameters=[
             _override_parameter(FILE_OVERRIDES),
             _TTL_PARAMETER,
-            OpenApiParameter("X-WOPI-Lock", str, OpenApiParameter.HEADER, required=False),
-            OpenApiParameter("X-WOPI-OldLock", str, OpenApiParameter.HEADER, required=False),
+            _header_parameter("X-WOPI-Lock", "LOCK, REFRESH_LOCK, UNLOCK, RENAME_FILE: the lock id (1-1024 ASCII)"),
+            _header_parameter("X-WOPI-OldLock", "LOCK: the lock to replace (UnlockAndRelock)"),
+            _header_parameter("X-WOPI-SuggestedTarget", "PUT_RELATIVE: a name or `.ext` the host may change (UTF-7)"),
+            _header_parameter("X-WOPI-RelativeTarget", "PUT_RELATIVE: the exact name (UTF-7)"),
+            _header_parameter("X-WOPI-OverwriteRelativeTarget", "PUT_RELATIVE: `true` to overwrite a taken name"),
+            _header_parameter("X-WOPI-Size", "PUT_RELATIVE: the body's length"),
+            _header_parameter("X-WOPI-RequestedName", "RENAME_FILE: the new name without extension (UTF-7)"),
+            _ITEM_VERSION_HEADER,
+            *_LOCK_CONFLICT_HEADERS,
+            _response_header("X-WOPI-ValidRelativeTarget", [400, 409], "PUT_RELATIVE: a name that would work"),
+            _response_header("X-WOPI-InvalidFileNameError", [400], "RENAME_FILE: why the name was refused"),
+            _SERVER_ERROR_HEADER,
         ],
-        request=_ACTIVITY_REQUEST,
-        responses={200: _ACTIVITY_RESPONSE, **_errors(400, 401, 404, 409, 413, 429, 500, 501)},
+        request={
+            "application/json": _ACTIVITY_REQUEST,
+            "application/octet-stream": OpenApiTypes.BINARY,
+            "text/plain": OpenApiTypes.STR,
+        },
+        responses={
+            200: OpenApiResponse(
+                _FILE_OPERATION_RESPONSE, description="Done; the body depends on X-WOPI-Override (see the table)"
+            ),
+            **_errors(400, 401, 404, 409, 413, 429, 500, 501),
+        },
     )
     def post(self, request: Request, file_id: str) -> Response:
         override = _override(request)
@@ -326,8 +389,8 @@ class FileActivitiesApi(ActivitiesMixin, WopiApiView):
     @extend_schema(
         operation_id="wopi_file_activities",
         summary="AddActivities or GetActivities (X-WOPI-Override)",
-        parameters=[_override_parameter(ACTIVITY_OVERRIDES), _TTL_PARAMETER],
-        request=_ACTIVITY_REQUEST,
+        parameters=[_override_parameter(ACTIVITY_OVERRIDES), _TTL_PARAMETER, _SERVER_ERROR_HEADER],
+        request={"application/json": _ACTIVITY_REQUEST},
         responses={200: _ACTIVITY_RESPONSE, **_errors(400, 401, 404, 413, 429, 500, 501)},
     )
     def post(self, request: Request, file_id: str) -> Response:
@@ -347,6 +410,8 @@ class FileContentsApi(WopiApiView):
         parameters=[
             _TTL_PARAMETER,
             OpenApiParameter("X-WOPI-MaxExpectedSize", int, OpenApiParameter.HEADER, required=False),
+            _ITEM_VERSION_HEADER,
+            _SERVER_ERROR_HEADER,
         ],
         responses={
             (200, "application/octet-stream"): OpenApiTypes.BINARY,
@@ -373,7 +438,11 @@ class FileContentsApi(WopiApiView):
         parameters=[
             _override_parameter(("PUT",)),
             _TTL_PARAMETER,
-            OpenApiParameter("X-WOPI-Lock", str, OpenApiParameter.HEADER, required=False),
+            _header_parameter("X-WOPI-Lock", "the current lock (none for an unlocked empty file)"),
+            _header_parameter("X-WOPI-Editors", "UserIds of the contributors (ignored)"),
+            _ITEM_VERSION_HEADER,
+            *_LOCK_CONFLICT_HEADERS,
+            _SERVER_ERROR_HEADER,
         ],
         request={"application/octet-stream": OpenApiTypes.BINARY},
         responses={200: OpenApiResponse(description="Stored"), **_errors(401, 404, 409, 413, 429, 500, 501)},
