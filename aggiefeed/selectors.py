@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -124,13 +124,18 @@ def cursor_encode(post: Post) -> str:
 
 
 def _cursor_decode(cursor: str) -> tuple[datetime, str]:
+    """The position ``cursor_encode`` wrote: a UTC moment and an id without NUL, or BadParameter.
+
+    Anything else is refused here, not by the database: PostgreSQL cannot compare a NUL, nor an offset
+    beyond ±15:59, and a 500 is not an answer to a hand-made cursor.
+    """
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         published, object_id = raw.split("|", 1)
         moment = datetime.fromisoformat(published)
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
         raise BadParameter("The cursor is invalid.", details=_BAD_CURSOR) from exc
-    if timezone.is_naive(moment):
+    if moment.utcoffset() != timedelta(0) or "\x00" in object_id:
         raise BadParameter("The cursor is invalid.", details=_BAD_CURSOR)
     return moment, object_id
 

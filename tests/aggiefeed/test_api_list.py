@@ -181,6 +181,9 @@ def test_ties_on_published_are_ordered_by_object_id_across_pages(key_client, pub
     assert [item["object"]["id"] for item in first.json() + second.json()] == ids
 
 
+BAD_CURSOR = "Not a cursor of this API (take it from the Link header)."
+
+
 @pytest.mark.parametrize(
     ("query", "field", "problem"),
     [
@@ -193,6 +196,10 @@ def test_ties_on_published_are_ordered_by_object_id_across_pages(key_client, pub
         ("s=0&l=10&sd=2026-01-01", "sd", "Must be an ISO-8601 date in Zulu time, e.g. 2013-07-01T17:00:00.000Z."),
         ("s=0&l=10&after=%21%21", "after", "Not a cursor of this API (take it from the Link header)."),
         ("s=0&l=10&after=bm9wZQ", "after", "Not a cursor of this API (take it from the Link header)."),
+        # a NUL in the id and an offset PostgreSQL cannot hold were 500s there: cursors are UTC and plain text
+        ("s=0&l=10&after=MjAyNi0wMS0wMVQwMDowMDowMCswMDowMHwA", "after", BAD_CURSOR),
+        ("s=0&l=10&after=MDAwMS0wMS0wMVQwMDowMDowMC0yMzo1OXx4", "after", BAD_CURSOR),
+        ("s=0&l=10&after=MjAyNi0wMS0wMVQwMDowMDowMCswMjowMHx4", "after", BAD_CURSOR),
     ],
 )
 def test_bad_paging_or_filter_parameters_are_400(key_client, anon_client, query, field, problem):
