@@ -108,3 +108,63 @@ def test_put_file_racing_unlock_and_lock_loses_no_write_and_accepts_none_without
     with final.content.open("rb") as handle:
         assert handle.read() == last_body.encode()
     assert final.lock_id == "B"
+
+
+def _race(count, send):
+    barrier, results, guard = threading.Barrier(count), [], threading.Lock()
+
+    def client(n):
+        barrier.wait()
+        response = send(n)
+        with guard:
+            results.append(response)
+        close_old_connections()
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_racing_copies_under_one_suggested_name_all_get_a_name_of_their_own(live_server, settings):
+    import requests
+
+    settings.WOPI_RATE_LIMIT_PER_MINUTE = 0
+    owner = UserFactory()
+    wopi_file = WopiFileFactory(owner=owner, name="report.wopitest")
+    url = f"{live_server.url}/wopi/files/{wopi_file.pk}"
+    headers = {"X-WOPI-Override": "PUT_RELATIVE", "X-WOPI-SuggestedTarget": "copy.wopitest"}
+
+    results = _race(
+        10,
+        lambda n: requests.post(
+            url, params={"access_token": token_for(owner, wopi_file)}, headers=headers, data=b"x", timeout=30
+        ),
+    )
+
+    assert sorted(response.status_code for response in results) == [200] * 10
+    names = {response.json()["Name"] for response in results}
+    assert len(names) == 10
+    assert set(WopiFile.objects.exclude(pk=wopi_file.pk).values_list("name", flat=True)) == names
+
+
+def test_racing_copies_under_one_specific_name_create_it_once(live_server, settings):
+    import requests
+
+    settings.WOPI_RATE_LIMIT_PER_MINUTE = 0
+    owner = UserFactory()
+    wopi_file = WopiFileFactory(owner=owner, name="report.wopitest")
+    url = f"{live_server.url}/wopi/files/{wopi_file.pk}"
+    headers = {"X-WOPI-Override": "PUT_RELATIVE", "X-WOPI-RelativeTarget": "same.wopitest"}
+
+    results = _race(
+        10,
+        lambda n: requests.post(
+            url, params={"access_token": token_for(owner, wopi_file)}, headers=headers, data=b"x", timeout=30
+        ),
+    )
+
+    assert sorted(response.status_code for response in results) == [200] + [409] * 9
+    assert WopiFile.objects.filter(name="same.wopitest").count() == 1
