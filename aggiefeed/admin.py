@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -103,7 +104,23 @@ class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
         )
 
 
-class LabelFilter(admin.SimpleListFilter):
+class ChoiceListFilter(admin.SimpleListFilter):
+    """A list filter that takes only one of its own choices.
+
+    A hand-edited value (``?source=abc``, a NUL, another source's id) sends the user back to the list with
+    the admin's "invalid filter" notice (``?e=1``), like Django's own filters, instead of reaching the query.
+    """
+
+    def chosen(self) -> str | None:
+        value = self.value()
+        if value is None:
+            return None
+        if value not in {str(key) for key, _ in self.lookup_choices}:
+            raise IncorrectLookupParameters(f"Unknown {self.parameter_name} {value!r}.")
+        return str(value)
+
+
+class LabelFilter(ChoiceListFilter):
     title = "label"
     parameter_name = "label"
 
@@ -111,10 +128,11 @@ class LabelFilter(admin.SimpleListFilter):
         return [(label, label) for label in SYSTEM_LABELS]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset.filter(label_rows__label=self.value()) if self.value() else queryset
+        label = self.chosen()
+        return queryset.filter(label_rows__label=label) if label else queryset
 
 
-class AudienceFilter(admin.SimpleListFilter):
+class AudienceFilter(ChoiceListFilter):
     title = "group"
     parameter_name = "group"
 
@@ -122,12 +140,11 @@ class AudienceFilter(admin.SimpleListFilter):
         return [(name, name) for name in AUDIENCES]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if not self.value():
-            return queryset
-        return queryset.filter(recipients__kind="g", recipients__name=self.value())
+        group = self.chosen()
+        return queryset.filter(recipients__kind="g", recipients__name=group) if group else queryset
 
 
-class ModeratedSourceFilter(admin.SimpleListFilter):
+class ModeratedSourceFilter(ChoiceListFilter):
     """The sources the signed-in user moderates (all for a superuser)."""
 
     title = "source"
@@ -141,7 +158,8 @@ class ModeratedSourceFilter(admin.SimpleListFilter):
         return [(str(pk), name) for pk, name in sources.values_list("pk", "name")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset.filter(source_id=self.value()) if self.value() else queryset
+        source_id = self.chosen()
+        return queryset.filter(source_id=int(source_id)) if source_id else queryset
 
 
 class RejectForm(forms.Form):

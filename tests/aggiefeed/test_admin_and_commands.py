@@ -183,3 +183,35 @@ def test_the_demo_is_idempotent_and_has_queued_and_live_posts(capsys):
     secret = out.split("Authorization: ApiKey ")[1].split()[0]
     assert api_key_by_secret(secret=secret) is not None
     assert "Authorization: ApiKey" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("url", "query"),
+    [
+        (QUEUE, "source=abc"),
+        (QUEUE, "source=99999999999999999999999"),
+        (QUEUE, "label=%00"),
+        (QUEUE, "label=~unknown"),
+        (QUEUE, "group=%00"),
+        (LIVE, "group=alumni"),
+        ("/admin/aggiefeed/moderationrecord/", "source=abc"),
+    ],
+)
+def test_a_hand_edited_filter_value_sends_the_moderator_back_to_the_list(client, approver, queued, url, query):
+    logged_in(client, approver)
+
+    response = client.get(f"{url}?{query}")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}?e=1"
+
+
+def test_the_source_filter_lists_only_the_moderators_sources_and_filters_on_them(client, approver, source, queued):
+    AggiefeedSourceFactory(name="Someone else's", approvers=[UserFactory(username="other", is_staff=True)])
+    logged_in(client, approver)
+
+    response = client.get(QUEUE, {"source": str(source.pk)})
+
+    source_filter = next(spec for spec in response.context["cl"].filter_specs if spec.parameter_name == "source")
+    assert source_filter.lookup_choices == [(str(source.pk), "Registrar")]
+    assert len(response.context["cl"].result_list) == 2
