@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-_ZULU = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?Z$")
+# ASCII digits only (``\d`` alone takes any script's), matched whole (``$`` alone lets a trailing newline in)
+_ZULU = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?Z", re.ASCII)
 
 
 def parse_zulu(value: str) -> datetime:
     """A Zulu RFC 3339 timestamp (fraction optional) as an aware UTC datetime; ValueError for anything else."""
-    match = _ZULU.match(value)
+    match = _ZULU.fullmatch(value)
     if match is None:
         raise ValueError(value)
     year, month, day, hour, minute, second, fraction = match.groups()

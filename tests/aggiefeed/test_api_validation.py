@@ -88,6 +88,8 @@ def test_a_missing_required_field_is_named(key_client, path):
         ("object.ucdEdusModel.eventDate", "2013-07-01T17:00:00+02:00", None),
         ("published", "2013-07-01", None),
         ("published", "2013-13-01T17:00:00.000Z", None),
+        ("published", "2013-07-01T17:00:00.000Z\n", None),
+        ("published", "\u0662\u0660\u0661\u0663-07-01T17:00:00.000Z", None),
         ("ucdEdusMeta.startDate", 1372698000, None),
         ("priority", True, "Must be a number."),
         ("priority", "0.0", "Must be a number."),
