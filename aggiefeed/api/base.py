@@ -66,13 +66,24 @@ def query_of(serializer_class: type[serializers.Serializer[Any]], request: Reque
     return dict(serializer.validated_data)
 
 
-def body_of(serializer_class: type[serializers.Serializer[Any]], request: Request) -> dict[str, Any]:
-    """The validated JSON object body; InvalidActivity (400 ``validation_error``) naming every bad field."""
+def body_of(
+    serializer_class: type[serializers.Serializer[Any]],
+    request: Request,
+    *,
+    field: str = "activity",
+    shape: str = '{"activity": {...}}',
+    message: str = InvalidActivity.default_message,
+) -> dict[str, Any]:
+    """The validated JSON object body; InvalidActivity (400 ``validation_error``) naming every bad field.
+
+    A body that is not a JSON object (an array, a string, ``null``…) is refused as a whole: ``field`` and
+    ``shape`` say what the call takes instead, ``message`` is the error's message.
+    """
     if not isinstance(request.data, dict):
-        raise InvalidActivity(details=[{"field": "activity", "problem": 'The body must be {"activity": {...}}.'}])
+        raise InvalidActivity(message, details=[{"field": field, "problem": f"The body must be {shape}."}])
     serializer = serializer_class(data=request.data)
     try:
         serializer.is_valid(raise_exception=True)
     except serializers.ValidationError as exc:
-        raise InvalidActivity(details=_details(exc)) from exc
+        raise InvalidActivity(message, details=_details(exc)) from exc
     return dict(serializer.validated_data)

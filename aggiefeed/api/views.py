@@ -226,7 +226,14 @@ class ActivityRejectApi(ModerationApi):
     )
     def post(self, request: Request, object_id: str) -> Response:
         user = request_moderator(request)
-        reason = body_of(AggiefeedRejectInput, request)["reason"] if request.data else ""
+        body = body_of(
+            AggiefeedRejectInput,
+            request,
+            field="body",
+            shape='{"reason": "..."} or empty',
+            message="The request body is invalid.",
+        )
+        reason = body["reason"]
         services.post_reject(user=user, object_id=object_id, reason=reason)
         return Response(AggiefeedRejectOutput({"objectId": object_id, "status": "rejected", "reason": reason}).data)
 

@@ -177,8 +177,15 @@ def test_reject_with_a_bad_reason_is_400_and_keeps_the_post(session_client, appr
     response = session_client(approver).post(f"/api/v1/activity/{queued}/reject", {"reason": 5}, format="json")
 
     assert response.status_code == 400
-    assert response.json()["error"]["details"] == [{"field": "reason", "problem": "Must be a string."}]
-    assert Post.objects.exists()
+    assert response.json() == {
+        "error": {
+            "status": 400,
+            "code": "validation_error",
+            "message": "The request body is invalid.",
+            "details": [{"field": "reason", "problem": "Must be a string."}],
+        }
+    }
+    assert Post.objects.get().status == "a"
 
 
 def test_unpublish_takes_the_post_out_of_every_stream_back_to_the_queue(session_client, approver, queued):
@@ -223,3 +230,22 @@ def test_the_queue_is_forbidden_to_keys_and_to_non_approvers(session_client, key
 
     assert by_key.status_code == by_stranger.status_code == 403
     assert by_stranger.json()["error"]["message"] == "Only a source's approvers see its approval queue."
+
+
+@pytest.mark.parametrize("body", [b"[]", b"null", b"false", b"0", b'""', b'"x"', b"[1]"])
+def test_reject_with_a_body_that_is_not_an_object_is_400_and_keeps_the_post(session_client, approver, queued, body):
+    response = session_client(approver).generic(
+        "POST", f"/api/v1/activity/{queued}/reject", body, content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": {
+            "status": 400,
+            "code": "validation_error",
+            "message": "The request body is invalid.",
+            "details": [{"field": "body", "problem": 'The body must be {"reason": "..."} or empty.'}],
+        }
+    }
+    assert Post.objects.get().status == "a"
+    assert not ModerationRecord.objects.filter(action="rejected").exists()
