@@ -41,9 +41,3 @@ class DuplicateActivity(DomainError):
     error_id = "duplicate"
     http_status = status.HTTP_409_CONFLICT
     default_message = "An activity with this object.id already exists; update it with PUT."
-
-
-class UnknownSource(DomainError):
-    error_id = "not_found"
-    http_status = status.HTTP_404_NOT_FOUND
-    default_message = "No such source."

@@ -32,13 +32,6 @@ def api_key_by_secret(*, secret: str) -> ApiKey | None:
     return ApiKey.objects.select_related("source").filter(secret_hash=secret_hash(secret), is_active=True).first()
 
 
-def source_ids_moderated(*, user: User) -> list[int] | None:
-    """The ids of the sources ``user`` approves, or None for a superuser (every source). One query at most."""
-    if user.is_superuser:
-        return None
-    return list(Source.objects.filter(approvers=user).values_list("pk", flat=True))
-
-
 def moderates_any(*, user: User) -> bool:
     """Whether ``user`` moderates at least one source (superusers moderate them all)."""
     return user.is_active and (user.is_superuser or Source.objects.filter(approvers=user).exists())

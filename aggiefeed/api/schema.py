@@ -14,7 +14,7 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
         definition: dict[str, Any] = build_bearer_security_scheme_object(
             header_name="Authorization",
-            token_prefix="ApiKey",  # noqa: S106 - a scheme name
+            token_prefix="ApiKey",  # noqa: S106 - the scheme name, not a secret  # nosec B106
         )
         return definition
 
