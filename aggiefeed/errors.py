@@ -19,12 +19,6 @@ class BadParameter(DomainError):
     default_message = "A query parameter is missing or invalid."
 
 
-class Unauthenticated(DomainError):
-    error_id = "unauthenticated"
-    http_status = status.HTTP_401_UNAUTHORIZED
-    default_message = "The API key is missing or unknown."
-
-
 class Forbidden(DomainError):
     error_id = "forbidden"
     http_status = status.HTTP_403_FORBIDDEN
