@@ -468,3 +468,11 @@ def test_other_methods_are_refused_in_the_envelope(ocs, reader):
     assert response.json() == {
         "ocs": {"meta": {"status": "failure", "statuscode": 405, "message": 'Method "POST" not allowed.'}, "data": []}
     }
+
+
+def test_a_name_without_object_id_is_a_list_of_one_in_objects(ocs, reader, actor):
+    record(actor, users=[reader], object_name="loose note")
+
+    item = ocs(reader).get(V2, {"format": "json"}).json()["ocs"]["data"][0]
+
+    assert (item["object_id"], item["object_name"], item["objects"]) == (0, "loose note", ["loose note"])
