@@ -46,11 +46,12 @@ def shown(value: str) -> str:
     return value[:100]
 
 
-def _first_segments(patterns: Iterable[URLPattern | URLResolver]) -> Iterator[str]:
+def route_segments(patterns: Iterable[URLPattern | URLResolver]) -> Iterator[str]:
+    """The literal first path segments of URL patterns, looking through includes mounted at the root."""
     for pattern in patterns:
         route = str(pattern.pattern).lstrip("^")
         if route == "" and isinstance(pattern, URLResolver):
-            yield from _first_segments(pattern.url_patterns)
+            yield from route_segments(pattern.url_patterns)
             continue
         segment = route.split("/", 1)[0].rstrip("$")
         if _LITERAL_SEGMENT.match(segment):
@@ -66,7 +67,7 @@ def reserved_channel_ids() -> frozenset[str]:
     """
     prefixes = (settings.STATIC_URL or "", settings.MEDIA_URL or "")
     served = {prefix.strip("/").split("/", 1)[0] for prefix in prefixes if "://" not in prefix}
-    return ALWAYS_RESERVED | frozenset(_first_segments(get_resolver().url_patterns)) | (served - {""})
+    return ALWAYS_RESERVED | frozenset(route_segments(get_resolver().url_patterns)) | (served - {""})
 
 
 def channel_list(*, user: User, state: State = "default") -> QuerySet[Channel]:

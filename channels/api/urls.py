@@ -24,5 +24,5 @@ urlpatterns = [
         views.AttachmentApi.as_view(),
         name="attachment-detail",
     ),
-    re_path(r"^.*$", views.UnknownResourceApi.as_view(), name="unknown-resource"),
+    re_path(r"^(?P<path>.*)$", views.unknown_resource, name="unknown-resource"),
 ]

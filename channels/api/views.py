@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.http import FileResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.urls import URLResolver, get_resolver, resolve
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import MultiPartParser
-from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -50,6 +51,7 @@ from channels.api.serializers import (
 )
 from channels.errors import UnknownAttachment
 from channels.services import UNSET, BatchItem, EventInput, EventResult, FileInput
+from config.errors import pryv_body
 from config.parsers import JSONParser, json_loads
 
 TAGS = ["Pryv activity"]
@@ -155,7 +157,6 @@ class ChannelListApi(PryvAPIView):
     @extend_schema(
         tags=ADMIN_TAGS,
         operation_id="pryv_channels_create",
-        auth=[{"pryvSession": []}],
         request=ChannelCreateInput,
         responses={
             201: CreatedOutput,
@@ -421,6 +422,14 @@ WRITE_EVENT_ERRORS = (
     "UNKNOWN_FOLDER, INVALID_OPERATION (data.trashed, data.conflictingPeriodId), PERIODS_OVERLAP "
     "(data.overlappedIds) or " + BAD_INPUT
 )
+BATCH_RESULT = {
+    "type": "object",
+    "additionalProperties": {
+        "type": "object",
+        "properties": {"id": {"type": "string"}, "stoppedId": {"type": "string"}},
+        "required": ["id"],
+    },
+}
 MULTIPART_EVENT = inline_serializer(
     name="PryvEventMultipart",
     fields={
@@ -548,12 +557,7 @@ class EventBatchApi(ChannelsAPIView):
         operation_id="pryv_events_batch",
         request=BatchInput,
         responses={
-            200: OpenApiResponse(
-                inline_serializer(
-                    name="PryvBatchResult", fields={"tempRefId": EventResultOutput(help_text="one key per event")}
-                ),
-                description="an object keyed by each event's tempRefId",
-            ),
+            200: OpenApiResponse(BATCH_RESULT, description="an object keyed by each event's tempRefId"),
             400: _error("the first failing event's error, with data.tempRefId and data.index; " + BAD_INPUT),
             403: FORBIDDEN,
             413: TOO_LARGE,
@@ -666,17 +670,30 @@ class AttachmentApi(ChannelsAPIView):
         return Response({})
 
 
-@extend_schema(exclude=True)
-class UnknownResourceApi(PryvAPIView):
-    """Every path nothing else routes: ``404 UNKNOWN_RESOURCE`` in the Pryv format, whatever the method."""
+PRYV_APPS = frozenset({"accounts-api", "channels-api"})
 
-    authentication_classes: list[Any] = []
-    permission_classes = [AllowAny]
 
-    def _unknown(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return Response(
-            {"id": "UNKNOWN_RESOURCE", "message": "No resource is served at this path."},
-            status=status.HTTP_404_NOT_FOUND,
-        )
+def _foreign_segments() -> frozenset[str]:
+    """First path segments routed by the other families (WOPI, OCS, Aggiefeed, the admin, the web pages)."""
+    pryv: set[str] = set()
+    foreign: set[str] = set()
+    for pattern in get_resolver().url_patterns:
+        mine = isinstance(pattern, URLResolver) and pattern.app_name in PRYV_APPS
+        (pryv if mine else foreign).update(selectors.route_segments([pattern]))
+    return frozenset(foreign - pryv)
 
-    get = post = put = patch = delete = _unknown
+
+def unknown_resource(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Paths nothing routes: ``404 UNKNOWN_RESOURCE`` in the Pryv format, whatever the method.
+
+    Under another family's prefix (``/wopi/``, ``/ocs/``, ``/api/``, ``/admin``...) the answer stays
+    Django's own 404, with its trailing-slash redirect, so that family's clients see what they expect.
+    """
+    if path.split("/", 1)[0] in _foreign_segments():
+        with_slash = request.path_info + "/"
+        if settings.APPEND_SLASH and not path.endswith("/") and resolve(with_slash).func is not unknown_resource:
+            return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
+        raise Http404(path)
+    return JsonResponse(
+        pryv_body("UNKNOWN_RESOURCE", "No resource is served at this path."), status=status.HTTP_404_NOT_FOUND
+    )

@@ -280,3 +280,26 @@ def test_admin_paths_with_impossible_ids_are_unknown(admin, channels):
 
     assert response.status_code == 404
     assert response.json() == {"id": "UNKNOWN_CHANNEL", "message": "Unknown channel 'wo\x00rk'."}
+
+
+@pytest.mark.parametrize("path", ["/channels/work/extra", "/tokens-and-more", "/work/events/e/a.txt/more"])
+def test_unrouted_pryv_paths_are_unknown_resource(api, path):
+    response = api().get(path)
+
+    assert response.status_code == 404
+    assert response.json() == {"id": "UNKNOWN_RESOURCE", "message": "No resource is served at this path."}
+
+
+@pytest.mark.parametrize("path", ["/wopi/nope", "/ocs/nope", "/api/v1/nope/deeper", "/feeds/a/b"])
+def test_unrouted_paths_of_other_families_keep_djangos_own_404(api, path):
+    response = api().get(path)
+
+    assert response.status_code == 404
+    assert b"UNKNOWN_RESOURCE" not in response.content
+
+
+def test_the_trailing_slash_redirect_still_works_under_other_families(api):
+    response = api().get("/admin?next=1")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/admin/?next=1"
