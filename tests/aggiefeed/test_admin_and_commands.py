@@ -215,3 +215,26 @@ def test_the_source_filter_lists_only_the_moderators_sources_and_filters_on_them
     source_filter = next(spec for spec in response.context["cl"].filter_specs if spec.parameter_name == "source")
     assert source_filter.lookup_choices == [(str(source.pk), "Registrar")]
     assert len(response.context["cl"].result_list) == 2
+
+
+@pytest.mark.parametrize("size", [1, 20])
+def test_the_moderation_lists_run_a_fixed_number_of_queries(
+    client, approver, post_created, size, django_assert_max_num_queries
+):
+    for index in range(size):
+        activity = make_activity(title=f"Post {index}", to={"groups": ["students"], "users": ["kim", "lee"]})
+        activity["object"]["ucdSrcId"] = f"content-{index}"
+        post_created(activity)
+    logged_in(client, approver)
+    client.post(QUEUE, {"action": "approve_selected", "_selected_action": [Post.objects.first().pk]})
+
+    with django_assert_max_num_queries(12):
+        queue = client.get(QUEUE)
+    with django_assert_max_num_queries(12):
+        live = client.get(LIVE)
+    with django_assert_max_num_queries(11):
+        records = client.get("/admin/aggiefeed/moderationrecord/")
+
+    assert len(queue.context["cl"].result_list) == size - 1
+    assert len(live.context["cl"].result_list) == 1
+    assert len(records.context["cl"].result_list) == size + 2
