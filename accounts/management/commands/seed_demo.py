@@ -11,7 +11,7 @@ from accounts.models import User
 from accounts.progress import Progress
 from accounts.services import user_create
 
-DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed on purpose: these are demo accounts
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - demo accounts, printed on purpose  # nosec B105
 DEMO_USERS = [
     # username, display name, groups, staff
     ("ann", "Ann Archer", ["staff"], True),
