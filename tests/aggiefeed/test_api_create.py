@@ -71,16 +71,22 @@ def test_post_drops_server_fields_and_keeps_unknown_fields(key_client):
     assert returned["priority"] == 0.0
 
 
-def test_post_accepts_the_legacy_to_list_and_answers_the_object_form(key_client):
+def test_a_legacy_public_entry_is_the_public_group_and_needs_the_source_to_send_there(key_client):
     activity = make_activity(to=[{"id": "public", "g": False, "i": False}, {"id": "kname9", "g": False, "i": True}])
     activity["to"].append({"id": "students", "g": True, "i": False})
 
     response = key_client.post("/api/v1/activity", {"activity": activity}, format="json")
 
     assert response.status_code == 403  # public is not in the source's can_send_to
-    assert response.json()["error"]["details"] == [
-        {"field": "activity.to.groups", "problem": "Not allowed for this source: public."}
-    ]
+    assert response.json() == {
+        "error": {
+            "status": 403,
+            "code": "forbidden",
+            "message": "Source 'Registrar' may not send to 'public'.",
+            "details": [{"field": "activity.to.groups", "problem": "Not allowed for this source: public."}],
+        }
+    }
+    assert not Post.objects.exists()
 
 
 def test_post_turns_legacy_entries_into_groups_and_users(key_client, source):

@@ -1,9 +1,11 @@
 """GET /api/v1/activity and /api/v1/activity/public (contract §5, §6): audience, filters, paging, query counts."""
 
+import hashlib
+
 import pytest
 
 from aggiefeed.services import post_approve
-from tests.aggiefeed.conftest import make_activity
+from tests.aggiefeed.conftest import SOURCE_IDENT, make_activity
 from tests.factories import AggiefeedApiKeyFactory, GroupFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +28,14 @@ def publish(post_created, approver, source):
     return run
 
 
+def stored(src_id, **changes):
+    """A published activity as the lists return it: as sent, with its derived object.id and priority 0."""
+    activity = make_activity(priority=0, **changes)
+    activity["object"]["ucdSrcId"] = src_id
+    activity["object"]["id"] = hashlib.sha256(f"{SOURCE_IDENT}{src_id}".encode()).hexdigest()
+    return activity
+
+
 def titles(response):
     return [item["title"] for item in response.json()]
 
@@ -41,8 +51,10 @@ def test_the_public_stream_needs_no_key_and_shows_live_public_posts_newest_first
     response = anon_client.get("/api/v1/activity/public?s=0&l=25")
 
     assert response.status_code == 200
-    assert titles(response) == ["New public", "Old public"]
-    assert response.json()[0]["object"]["objectType"] == "notification"
+    assert response.json() == [
+        stored("2", published="2026-01-03T00:00:00.000Z", title="New public", to={"groups": ["public"], "users": []}),
+        stored("1", published="2026-01-01T00:00:00.000Z", title="Old public", to={"groups": ["public"], "users": []}),
+    ]
     assert "Link" not in response
 
 
