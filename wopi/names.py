@@ -53,10 +53,11 @@ def numbered_names(stem: str, extension: str, *, limit: int) -> list[str]:
 
 def utf7_decode(value: str) -> str:
     """A WOPI name header (UTF-7, RFC 2152) as text. A header that is not ASCII was sent as raw UTF-8 by a
-    client that ignores the rule: it is read as such. Anything undecodable raises ValueError."""
-    if value.isascii():
-        return value.encode("ascii").decode("utf-7")
-    return value.encode("latin-1").decode("utf-8")
+    client that ignores the rule: it is read as such. Anything undecodable raises ValueError, and so does
+    UTF-7 that decodes to a lone surrogate (``+2D0-``), which no file name or database can hold."""
+    text = value.encode("ascii").decode("utf-7") if value.isascii() else value.encode("latin-1").decode("utf-8")
+    text.encode("utf-8")  # UnicodeEncodeError (a ValueError) on a lone surrogate
+    return text
 
 
 def utf7_encode(text: str) -> str:

@@ -168,8 +168,20 @@ def test_an_illegal_specific_name_is_400_with_a_valid_target(wopi, wopi_file, ow
         {"X-WOPI-RelativeTarget": "+ZZZ"},
         {"X-WOPI-SuggestedTarget": "a.docx", "X-WOPI-Size": "99"},
         {"X-WOPI-SuggestedTarget": "a.docx", "X-WOPI-Size": "four"},
+        {"X-WOPI-RelativeTarget": "a+2D0-b.docx"},
+        {"X-WOPI-SuggestedTarget": "a+2D0-b.docx"},
+        {"X-WOPI-SuggestedTarget": ".+3gA-"},
     ],
-    ids=["no-target", "both-targets", "bad-utf7", "size-mismatch", "size-not-a-number"],
+    ids=[
+        "no-target",
+        "both-targets",
+        "bad-utf7",
+        "size-mismatch",
+        "size-not-a-number",
+        "utf7-lone-surrogate-specific",
+        "utf7-lone-surrogate-suggested",
+        "utf7-lone-surrogate-extension",
+    ],
 )
 def test_bad_put_relative_requests_are_400_and_create_nothing(wopi, wopi_file, owner_token, headers):
     response = put_relative(wopi, wopi_file, owner_token, b"four", **headers)
@@ -292,8 +304,13 @@ def test_rename_of_an_unlocked_file_ignores_a_stale_lock_header(wopi, wopi_file,
 
 @pytest.mark.parametrize(
     ("headers", "invalid_name_header"),
-    [({"X-WOPI-RequestedName": "   "}, True), ({}, False), ({"X-WOPI-RequestedName": "+ZZZ"}, False)],
-    ids=["blank", "missing", "bad-utf7"],
+    [
+        ({"X-WOPI-RequestedName": "   "}, True),
+        ({}, False),
+        ({"X-WOPI-RequestedName": "+ZZZ"}, False),
+        ({"X-WOPI-RequestedName": "a+2D0-b"}, False),
+    ],
+    ids=["blank", "missing", "bad-utf7", "utf7-lone-surrogate"],
 )
 def test_bad_rename_requests_are_400_and_change_nothing(wopi, wopi_file, owner_token, headers, invalid_name_header):
     response = wopi.post(wopi_file, "RENAME_FILE", token=owner_token, headers=headers)
