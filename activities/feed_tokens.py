@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
-FEED_SECRET_SALT = "activities.feed-token"  # noqa: S105 - an HMAC key salt, not a secret
+FEED_SECRET_SALT = "activities.feed-token"  # noqa: S105 - an HMAC key salt, not a secret  # nosec B105
 
 
 def feed_secret(nonce: str) -> str:
