@@ -162,13 +162,26 @@ def test_admin_endpoints_refuse_tokens_and_missing_sessions(owner, channels, mak
     assert not Channel.objects.get(user=owner, ident="work").trashed
 
 
-def test_another_users_session_does_not_see_the_channel(channels, api):
+def test_another_users_session_does_not_see_the_channel(channels, owner, api):
     other = api(session_create(user=UserFactory(username="bob")))
 
-    response = other.put("/channels/home", {"name": "Mine"}, format="json")
+    update = other.put("/channels/home", {"name": "Mine"}, format="json")
+    delete = other.delete("/channels/home")
+    listing = other.get("/channels?state=all")
 
-    assert response.status_code == 404
-    assert response.json() == {"id": "UNKNOWN_CHANNEL", "message": "Unknown channel 'home'."}
+    assert update.status_code == delete.status_code == 404
+    assert update.json() == delete.json() == {"id": "UNKNOWN_CHANNEL", "message": "Unknown channel 'home'."}
+    assert listing.json() == []
+    assert Channel.objects.get(user=owner, ident="home").trashed is False
+
+
+def test_another_users_session_routed_to_the_owner_is_refused(channels, api):
+    other = api(session_create(user=UserFactory(username="bob")))
+
+    response = other.delete("/channels/home?userName=ann")
+
+    assert response.status_code == 401
+    assert response.json() == NO_SESSION
 
 
 def test_update_a_channel(admin, channels, owner):

@@ -92,6 +92,7 @@ def test_record_a_finished_period_stops_the_runner_that_started_before(personal,
     assert response.json() == {"id": response.json()["id"], "stoppedId": "runner"}
     runner = Event.objects.get(ident="runner")
     assert (runner.duration, runner.end_time) == (100, 200)
+    assert runner.modified == pytest.approx(time.time(), abs=5)
     assert Activity.objects.filter(type="period_stopped", object_id="runner").count() == 1
     assert Activity.objects.filter(type="event_recorded", actor=owner).count() == 1
 
