@@ -23,6 +23,8 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 _TICKS_AT_EPOCH = 621_355_968_000_000_000
 _TICKS_PER_SECOND = 10_000_000
 MAX_AGE_TICKS = 20 * 60 * _TICKS_PER_SECOND
+_MAX_TICKS = 2**63 - 1
+_MAX_TICKS_DIGITS = len(str(_MAX_TICKS))
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,15 @@ def proof_valid(*, keys: ProofKeys, token: str, url: str, timestamp: int, proof:
         or _verifies(keys.current, proof_old, expected)
         or _verifies(keys.old, proof, expected)
     )
+
+
+def timestamp_from_header(value: str) -> int:
+    """X-WOPI-TimeStamp as ticks; 0 (which no proof matches and which is never fresh) unless it is ASCII digits
+    that fit the 8-byte signed integer the proof is built over."""
+    if not value.isascii() or not value.isdigit() or len(value) > _MAX_TICKS_DIGITS:
+        return 0
+    ticks = int(value)
+    return ticks if ticks <= _MAX_TICKS else 0
 
 
 def ticks_now() -> int:

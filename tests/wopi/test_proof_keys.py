@@ -122,3 +122,16 @@ def test_without_keys_proof_headers_are_ignored(wopi, wopi_file, owner_token):
     response = wopi.call("GET", wopi_file.pk, token=owner_token, headers={"X-WOPI-Proof": INVALID})
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "timestamp",
+    ["9" * 30, "-" + "9" * 30, "9223372036854775808", "1e10", "١٢٣", ""],
+    ids=["huge", "huge-negative", "just-past-int64", "float", "non-ascii-digits", "empty"],
+)
+def test_a_timestamp_that_is_no_64_bit_number_is_a_handled_proof_failure(signed, timestamp):
+    response = signed(**{"X-WOPI-TimeStamp": timestamp})
+
+    assert response.status_code == 500
+    assert response["X-WOPI-ServerError"] == "proof check failed"
+    assert response.content == b""

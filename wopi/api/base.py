@@ -24,7 +24,7 @@ from config.parsers import json_loads
 from wopi.api.authentication import WopiAccessTokenAuthentication, request_token
 from wopi.discovery import configured_proof_keys
 from wopi.errors import BodyTooLarge, InvalidAccessToken, InvalidWopiRequest, ProofCheckFailed
-from wopi.proof import proof_valid, timestamp_fresh
+from wopi.proof import proof_valid, timestamp_fresh, timestamp_from_header
 from wopi.ratelimit import rate_limit_hit
 from wopi.selectors import FileAccess, file_access
 from wopi.tokens import AccessGrant
@@ -53,10 +53,7 @@ def proof_check(request: Request) -> None:
     keys = configured_proof_keys()
     if keys is None:
         return
-    try:
-        timestamp = int(str(request.META.get("HTTP_X_WOPI_TIMESTAMP", "")))
-    except ValueError:
-        timestamp = 0
+    timestamp = timestamp_from_header(str(request.META.get("HTTP_X_WOPI_TIMESTAMP", "")))
     token = request_token(request)
     url = request.build_absolute_uri(request.get_full_path())
     proof = str(request.META.get("HTTP_X_WOPI_PROOF", ""))
