@@ -9,9 +9,10 @@ from typing import Any
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from accounts.models import User
-from activities.rendering import RenderedItem, item_render
+from activities.rendering import RenderedItem, absolute_url, item_render
 from activities.selectors import StreamFilter, StreamItem, feed_user_by_secret, stream_page
 
 FEED_SIZE = 50
@@ -19,11 +20,15 @@ FEED_SIZE = 50
 
 @dataclass(frozen=True)
 class FeedOwner:
-    """The user a feed URL belongs to, and the URL it was read at (the Feed instance is shared by threads)."""
+    """The user a feed URL belongs to, and the URL it was read at (the Feed instance is shared by threads).
+
+    ``base_url`` is ``scheme://host`` of the request.
+    """
 
     user: User
     path: str
     host: str
+    base_url: str
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,8 @@ class StreamFeed(Feed):  # type: ignore[type-arg]
         user = feed_user_by_secret(secret=secret)
         if user is None:
             raise Http404("Unknown feed")
-        return FeedOwner(user=user, path=request.path, host=request.get_host())
+        host = request.get_host()
+        return FeedOwner(user=user, path=request.path, host=host, base_url=f"{request.scheme}://{host}")
 
     def title(self, obj: FeedOwner) -> str:
         return f"Activity of {obj.user.shown_name}"
@@ -73,11 +79,13 @@ class StreamFeed(Feed):  # type: ignore[type-arg]
         return item.rendered.subject.text
 
     def item_description(self, item: FeedEntry) -> str:
-        return item.rendered.message.text
+        # Atom1Feed writes the description as ``<summary type="html">``: the plain message is escaped so that
+        # a reader shows the text someone wrote instead of running it as HTML.
+        return escape(item.rendered.message.text)
 
     def item_link(self, item: FeedEntry) -> str:
-        link = item.item.link
-        return link if link.startswith(("http://", "https://", "/")) else item.owner.path
+        """The activity's own http(s) or site link, else the site: never the feed's secret URL (entries get shared)."""
+        return absolute_url(item.item.link, item.owner.base_url) or f"{item.owner.base_url}/"
 
     def item_guid(self, item: FeedEntry) -> str:
         return f"tag:{item.owner.host},2026:activity:{item.item.id}"

@@ -6,6 +6,7 @@ protocol apps decide the wording by registering their types (activities.registry
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from activities import registry
@@ -42,3 +43,17 @@ def item_render(item: StreamItem, *, viewer_id: int | None) -> RenderedItem:
             "message",
         )
     return RenderedItem(subject=subject, message=message)
+
+
+def absolute_url(url: str, base_url: str) -> str:
+    """``url`` made absolute against ``base_url`` (``scheme://host``); only http(s) and site paths are kept."""
+    if url.startswith(("http://", "https://")):
+        return url
+    if url.startswith("/") and not url.startswith("//"):
+        return base_url + url
+    return ""
+
+
+def first_absolute_url(candidates: Iterable[str], base_url: str) -> str:
+    """The first candidate that makes an absolute URL (a registered icon may be a bare name: skipped)."""
+    return next((url for url in (absolute_url(c, base_url) for c in candidates if c) if url), "")

@@ -8,7 +8,6 @@ describe the same shapes in the OpenAPI document.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import UTC
 from typing import Any
 
@@ -18,7 +17,7 @@ from rest_framework import serializers
 
 from activities import registry
 from activities.api.ocs import php_bool, php_int, php_list_or_map
-from activities.rendering import RenderedItem
+from activities.rendering import RenderedItem, absolute_url, first_absolute_url
 from activities.selectors import StreamItem
 
 
@@ -61,20 +60,6 @@ class OcsStreamInput(serializers.Serializer):  # type: ignore[type-arg]
         if not attrs["object_type"] or not attrs["object_id"]:
             attrs["object_type"], attrs["object_id"] = "", 0
         return attrs
-
-
-def absolute_url(url: str, base_url: str) -> str:
-    """``url`` made absolute against ``base_url`` (``scheme://host``); only http(s) and site paths are kept."""
-    if url.startswith(("http://", "https://")):
-        return url
-    if url.startswith("/") and not url.startswith("//"):
-        return base_url + url
-    return ""
-
-
-def first_absolute_url(candidates: Iterable[str], base_url: str) -> str:
-    """The first candidate that makes an absolute URL (a registered icon may be a bare name: skipped)."""
-    return next((url for url in (absolute_url(c, base_url) for c in candidates if c) if url), "")
 
 
 def ocs_activity(item: StreamItem, rendered: RenderedItem, *, base_url: str, previews: bool) -> dict[str, Any]:

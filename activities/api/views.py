@@ -23,12 +23,10 @@ from activities.api.serializers import (
     OcsFilterOutput,
     OcsStreamInput,
     OcsUserOutput,
-    absolute_url,
-    first_absolute_url,
     ocs_activity,
     ocs_envelope_output,
 )
-from activities.rendering import item_render
+from activities.rendering import absolute_url, first_absolute_url, item_render
 from activities.selectors import stream_filter_get, stream_page
 
 ACTIVITY_CAPABILITY = {"apiv2": ["filters", "filters-api", "previews", "rich-strings"]}

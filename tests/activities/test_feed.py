@@ -127,3 +127,37 @@ def test_the_feed_costs_three_queries_whatever_the_stream_size(client, django_as
         response = client.get(path)
 
     assert len(ElementTree.fromstring(response.content).findall(f"{ATOM}entry")) == 50
+
+
+def test_a_message_is_plain_text_in_the_feeds_html_summary(client):
+    reader, actor = UserFactory.create_batch(2)
+    _record(actor, reader, "wrote", message='<img src=x onerror="alert(1)"> & <b>bold</b>')
+    path = feed_token_reset(user=reader)
+
+    response = client.get(path)
+
+    summary = ElementTree.fromstring(response.content).find(f"{ATOM}entry/{ATOM}summary")
+    assert summary.get("type") == "html"
+    assert summary.text == "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &lt;b&gt;bold&lt;/b&gt;"
+
+
+@pytest.mark.parametrize(
+    ("link", "href"),
+    [
+        ("", "http://testserver/"),
+        ("javascript:alert(1)", "http://testserver/"),
+        ("//evil.example/x", "http://testserver/"),
+        ("/wopi/files/doc-1", "http://testserver/wopi/files/doc-1"),
+        ("https://example.edu/post", "https://example.edu/post"),
+    ],
+)
+def test_an_entry_links_to_its_activity_or_the_site_never_to_the_secret_feed_url(client, link, href):
+    reader, actor = UserFactory.create_batch(2)
+    _record(actor, reader, "wrote", link=link)
+    path = feed_token_reset(user=reader)
+
+    response = client.get(path)
+
+    entry = ElementTree.fromstring(response.content).find(f"{ATOM}entry")
+    assert entry.find(f"{ATOM}link").get("href") == href
+    assert path not in response.content.decode().split("<entry>", 1)[1]
