@@ -20,5 +20,10 @@ def parse_zulu(value: str) -> datetime:
 
 
 def format_zulu(value: datetime) -> str:
-    """``value`` in UTC as ``YYYY-MM-DDTHH:mm:ss.SSSZ`` (milliseconds, always three digits)."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    """``value`` in UTC as ``YYYY-MM-DDTHH:mm:ss.SSSZ`` (milliseconds, always three digits; years below 1000
+    zero-padded, which ``strftime("%Y")`` does not do on every platform)."""
+    utc = value.astimezone(UTC)
+    return (
+        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}."
+        f"{utc.microsecond // 1000:03d}Z"
+    )

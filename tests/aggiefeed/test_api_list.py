@@ -268,3 +268,14 @@ def test_the_lists_run_a_fixed_number_of_queries_whatever_the_page_size(
         plain = key_client.get(f"/api/v1/activity?s=0&l={size}")
 
     assert len(public.json()) == len(keyed.json()) == len(plain.json()) == size
+
+
+def test_dates_before_the_year_1000_filter_instead_of_failing(client, publish):
+    publish("1", published="2026-01-01T00:00:00Z", title="Library hours", to={"groups": ["public"]})
+
+    early = client.get("/api/v1/activity/public?s=0&l=10&ed=0233-01-02T04:05:33Z")
+    late = client.get("/api/v1/activity/public?s=0&l=10&sd=0085-10-13T21:54:14Z")
+
+    assert (early.status_code, early.json()) == (200, [])
+    assert late.status_code == 200
+    assert [item["title"] for item in late.json()] == ["Library hours"]
