@@ -169,6 +169,24 @@ def test_get_file_honours_max_expected_size(wopi, wopi_file, owner_token):
     assert (too_small.status_code, enough.status_code, garbage.status_code) == (412, 200, 400)
 
 
+@pytest.mark.parametrize(
+    ("limit", "status"),
+    [
+        ("9" * 5000, 200),
+        ("0" * 5000 + "4", 412),
+        ("99999999999999999999", 200),
+        ("١٢", 400),
+        ("-1", 400),
+        ("5.0", 400),
+    ],
+    ids=["thousands-of-digits", "thousands-of-leading-zeros", "past-int64", "non-ascii-digits", "negative", "decimal"],
+)
+def test_odd_max_expected_sizes_are_a_number_or_a_400(wopi, wopi_file, owner_token, limit, status):
+    response = wopi.call("GET", wopi_file.pk, "/contents", token=owner_token, headers={"X-WOPI-MaxExpectedSize": limit})
+
+    assert response.status_code == status
+
+
 def test_rate_limit_answers_429_with_retry_after_per_token(wopi, wopi_file, owner, owner_token, settings):
     settings.WOPI_RATE_LIMIT_PER_MINUTE = 2
     other_token = token_for(owner, wopi_file, expires_ms=now_ms() + 60_000)
