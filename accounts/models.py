@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
 
+TOKEN_NAME_MAX_LENGTH = 255
+
 
 class User(AbstractUser):
     """A person: the Pryv user name and the Aggiefeed kName are both ``username`` (unique, case-insensitive).
@@ -39,7 +41,7 @@ class AccessToken(models.Model):
         SHARED = "shared", "shared"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_tokens")
-    name = models.CharField(max_length=255)
+    name = models.CharField(max_length=TOKEN_NAME_MAX_LENGTH)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SHARED)
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)

@@ -11,7 +11,14 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.crypto import constant_time_compare
 
 from accounts.errors import UnknownToken
-from accounts.models import AccessToken, AccessTokenCredential, AppPassword, TokenPermission, User
+from accounts.models import (
+    TOKEN_NAME_MAX_LENGTH,
+    AccessToken,
+    AccessTokenCredential,
+    AppPassword,
+    TokenPermission,
+    User,
+)
 from accounts.secrets import secret_hash
 
 
@@ -62,13 +69,20 @@ def user_by_session(*, session: SessionBase) -> User | None:
     return user
 
 
+def _active_user_named(username: str) -> User | None:
+    """The active user with this user name in any case; a name PostgreSQL cannot hold (a NUL) is nobody's."""
+    if "\x00" in username:
+        return None
+    return User.objects.filter(username__iexact=username, is_active=True).first()
+
+
 def user_by_password(*, username: str, password: str) -> User | None:
     """The active user with this user name (any case) and account password, or None.
 
     App passwords do not open administration sessions. An unknown user costs one password hash anyway, so
     timing does not tell which user names exist.
     """
-    user = User.objects.filter(username__iexact=username, is_active=True).first()
+    user = _active_user_named(username)
     if user is None:
         User().set_password(password)
         return None
@@ -81,7 +95,7 @@ def user_by_basic_credentials(*, username: str, password: str) -> User | None:
     The user name is case-insensitive. An unknown user costs one password hash anyway, so timing does not
     tell which user names exist.
     """
-    user = User.objects.filter(username__iexact=username, is_active=True).first()
+    user = _active_user_named(username)
     if user is None:
         User().set_password(password)
         return None
@@ -108,8 +122,12 @@ def token_list(*, user: User, after: str | None = None, limit: int = 1000) -> li
 def token_get(*, user: User, ref: str, for_update: bool = False) -> AccessToken:
     """The user's token named ``ref``, else the one whose credential is ``ref`` (contract §3.5).
 
-    Another user's token is unknown: ``UNKNOWN_TOKEN`` either way. ``for_update`` locks the token row.
+    Another user's token is unknown: ``UNKNOWN_TOKEN`` either way, and so is a ``ref`` that no name or
+    credential can be (over ``TOKEN_NAME_MAX_LENGTH`` characters, or a NUL), without a lookup.
+    ``for_update`` locks the token row.
     """
+    if len(ref) > TOKEN_NAME_MAX_LENGTH or "\x00" in ref:
+        raise UnknownToken(f"Unknown token '{ref}'.")
     tokens = AccessToken.objects.filter(user=user)
     if for_update:
         tokens = tokens.select_for_update()

@@ -8,7 +8,7 @@ from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
 from accounts.languages import ISO_639_1
-from accounts.models import AccessToken, TokenPermission
+from accounts.models import TOKEN_NAME_MAX_LENGTH, AccessToken, TokenPermission
 from accounts.selectors import ChannelGrant, FolderGrant, token_grants
 
 IDENTITY = r"^[a-zA-Z0-9._-]{1,100}$"
@@ -168,9 +168,15 @@ def _grants(permissions: list[dict[str, Any]]) -> list[ChannelGrant]:
     ]
 
 
+class PersonalTokenPath(serializers.Serializer[Any]):
+    """The name in ``/tokens/{ref}`` of a personal token to get or create: a token name like any other."""
+
+    ref = StringField(max_length=TOKEN_NAME_MAX_LENGTH)
+
+
 class TokenCreateInput(StrictInput):
     id = StringField(required=False, help_text="client-chosen credential: 32 to 100 of [a-zA-Z0-9._-]")
-    name = StringField(max_length=255)
+    name = StringField(max_length=TOKEN_NAME_MAX_LENGTH)
     type = serializers.ChoiceField(choices=AccessToken.Kind.values, default=AccessToken.Kind.SHARED)
     permissions = serializers.ListField(child=ChannelPermissionInput(), required=False, max_length=1000)
 
@@ -186,7 +192,7 @@ class TokenCreateInput(StrictInput):
 class TokenUpdateInput(StrictInput):
     ignored = frozenset({"id"})
 
-    name = StringField(required=False, max_length=255)
+    name = StringField(required=False, max_length=TOKEN_NAME_MAX_LENGTH)
     type = serializers.ChoiceField(choices=AccessToken.Kind.values, required=False)
     permissions = serializers.ListField(child=ChannelPermissionInput(), required=False, max_length=1000)
 

@@ -20,6 +20,7 @@ from accounts.api.serializers import (
     LoginInput,
     LoginOutput,
     PasswordChangeInput,
+    PersonalTokenPath,
     PryvErrorOutput,
     TokenCreateInput,
     TokenIdOutput,
@@ -210,7 +211,9 @@ class TokenListApi(PryvAPIView):
 
 class TokenDetailApi(PryvAPIView):
     def _mint(self, request: Request, ref: str) -> Response:
-        secret = token_personal_mint(user=authenticated_user(request), name=ref)
+        path = PersonalTokenPath(data={"ref": ref})
+        path.is_valid(raise_exception=True)
+        secret = token_personal_mint(user=authenticated_user(request), name=path.validated_data["ref"])
         return Response(TokenIdOutput({"id": secret}).data)
 
     @extend_schema(
@@ -219,7 +222,9 @@ class TokenDetailApi(PryvAPIView):
         parameters=[OpenApiParameter("ref", str, OpenApiParameter.PATH, description="the personal token's name")],
         responses={
             200: TokenIdOutput,
-            400: _error("ITEM_NAME_ALREADY_EXISTS: a shared token has that name"),
+            400: _error(
+                "ITEM_NAME_ALREADY_EXISTS: a shared token has that name; INVALID_PARAMETERS_FORMAT: not a token name"
+            ),
             401: NO_SESSION,
         },
         description="Seed compatibility: prefer POST, since each call mints a further credential.",
@@ -235,7 +240,9 @@ class TokenDetailApi(PryvAPIView):
         request=None,
         responses={
             200: TokenIdOutput,
-            400: _error("ITEM_NAME_ALREADY_EXISTS: a shared token has that name"),
+            400: _error(
+                "ITEM_NAME_ALREADY_EXISTS: a shared token has that name; INVALID_PARAMETERS_FORMAT: not a token name"
+            ),
             401: NO_SESSION,
             403: CSRF,
         },

@@ -5,6 +5,7 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts.selectors import user_by_basic_credentials
 from accounts.services import SESSION_TOUCH_SECONDS, SESSION_TOUCHED_KEY, session_store
 from tests.factories import PASSWORD
 
@@ -66,6 +67,17 @@ def test_an_inactive_user_cannot_log_in(anonymous):
 
     assert response.status_code == 401
     assert response.json() == WRONG_LOGIN
+
+
+def test_a_routed_user_name_with_a_nul_is_nobody(anonymous, user):
+    response = anonymous.post("/login?userName=ann%00", {"password": PASSWORD}, format="json")
+
+    assert response.status_code == 401
+    assert response.json() == WRONG_LOGIN
+
+
+def test_a_basic_user_name_with_a_nul_is_nobody(user):
+    assert user_by_basic_credentials(username="ann\x00", password=PASSWORD) is None
 
 
 def test_login_for_another_routed_user_is_refused(anonymous, user, settings):

@@ -204,6 +204,39 @@ def test_personal_get_or_create_refuses_a_shared_tokens_name(api, user):
     assert AccessTokenCredential.objects.count() == 1
 
 
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/tokens/a%00b", "Null characters are not allowed."),
+        ("/tokens/" + "n" * 256, "Ensure this field has no more than 255 characters."),
+    ],
+)
+def test_personal_get_or_create_refuses_what_cannot_be_a_token_name(api, method, path, message):
+    response = getattr(api, method)(path)
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "id": "INVALID_PARAMETERS_FORMAT",
+        "message": "The parameters' format is invalid.",
+        "data": [{"param": "ref", "message": message}],
+    }
+    assert not AccessToken.objects.exists()
+
+
+@pytest.mark.parametrize("method", ["put", "delete"])
+@pytest.mark.parametrize("ref", ["a\x00b", "n" * 256])
+def test_a_ref_that_no_token_can_have_is_unknown(api, user, method, ref):
+    AccessTokenFactory(user=user, name="a")
+    path = "/tokens/" + ref.replace("\x00", "%00")
+
+    response = getattr(api, method)(path, {"name": "renamed"}, format="json")
+
+    assert response.status_code == 404
+    assert response.json() == {"id": "UNKNOWN_TOKEN", "message": f"Unknown token '{ref}'."}
+    assert list(AccessToken.objects.values_list("name", flat=True)) == ["a"]
+
+
 def test_update_renames_retypes_and_replaces_permissions(api, user):
     secret = api.post("/tokens", {"name": "t", "permissions": PERMISSIONS}, format="json").json()["id"]
 
