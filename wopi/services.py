@@ -234,8 +234,10 @@ def current_lock(file: WopiFile) -> str:
 
 
 def _lock_id_check(lock_id: str) -> str:
-    if not lock_id or len(lock_id) > MAX_LOCK_CHARS or not lock_id.isascii():
-        raise InvalidWopiRequest("X-WOPI-Lock must hold 1 to 1024 ASCII characters.")
+    """A lock id is 1 to 1024 printable ASCII characters: a control character (a NUL, which PostgreSQL cannot
+    store, a tab, an escape) is no opaque id a client means, and could not come back in a 409's header."""
+    if not lock_id or len(lock_id) > MAX_LOCK_CHARS or not (lock_id.isascii() and lock_id.isprintable()):
+        raise InvalidWopiRequest("X-WOPI-Lock must hold 1 to 1024 printable ASCII characters.")
     return lock_id
 
 
@@ -522,8 +524,11 @@ def file_delete(*, access: FileAccess) -> None:
 
 
 def user_info_put(*, user: User, info: str) -> WopiUserInfo:
-    """PutUserInfo: store the client's UserInfo string for the user (at most 1024 characters, else 400)."""
+    """PutUserInfo: store the client's UserInfo string for the user (at most 1024 characters and no NUL, which
+    PostgreSQL text cannot hold; else 400)."""
     if len(info) > MAX_USER_INFO_CHARS:
         raise InvalidWopiRequest("UserInfo is longer than 1024 characters.")
+    if "\x00" in info:
+        raise InvalidWopiRequest("UserInfo may not hold a NUL character.")
     stored, _ = WopiUserInfo.objects.update_or_create(user=user, defaults={"info": info})
     return stored

@@ -124,6 +124,23 @@ def test_put_user_info_is_stored_per_user_and_returned(wopi, wopi_file, owner_to
     assert wopi.check_file_info(wopi_file, token=owner_token).json()["UserInfo"] == "state ☃"
 
 
+@pytest.mark.parametrize("lock_id", ["a\x00b", "a\tb", "a\x7fb", "a\x1bb"], ids=["nul", "tab", "del", "escape"])
+def test_a_lock_id_with_a_control_character_is_400_and_locks_nothing(wopi, wopi_file, owner_token, lock_id):
+    response = lock(wopi, wopi_file, owner_token, lock_id)
+
+    assert (response.status_code, response.content) == (400, b"")
+    assert response["X-WOPI-ServerError"] == "X-WOPI-Lock must hold 1 to 1024 printable ASCII characters."
+    assert WopiFile.objects.get().lock_id == ""
+
+
+def test_a_user_info_with_a_nul_is_400_and_stores_nothing(wopi, wopi_file, owner_token):
+    response = wopi.post(wopi_file, "PUT_USER_INFO", b"state\x00", token=owner_token)
+
+    assert (response.status_code, response.content) == (400, b"")
+    assert response["X-WOPI-ServerError"] == "UserInfo may not hold a NUL character."
+    assert not WopiUserInfo.objects.exists()
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_of_twenty_clients_locking_at_once_exactly_one_wins(live_server):

@@ -283,7 +283,9 @@ class FileApi(ActivitiesMixin, WopiApiView):
         parameters=[
             _override_parameter(FILE_OVERRIDES),
             _TTL_PARAMETER,
-            _header_parameter("X-WOPI-Lock", "LOCK, REFRESH_LOCK, UNLOCK, RENAME_FILE: the lock id (1-1024 ASCII)"),
+            _header_parameter(
+                "X-WOPI-Lock", "LOCK, REFRESH_LOCK, UNLOCK, RENAME_FILE: the lock id (1-1024 printable ASCII)"
+            ),
             _header_parameter("X-WOPI-OldLock", "LOCK: the lock to replace (UnlockAndRelock)"),
             _header_parameter("X-WOPI-SuggestedTarget", "PUT_RELATIVE: a name or `.ext` the host may change (UTF-7)"),
             _header_parameter("X-WOPI-RelativeTarget", "PUT_RELATIVE: the exact name (UTF-7)"),
