@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -54,16 +54,16 @@ def activity_record(
     The audience is the listed users, the members of the listed groups (at the time of recording, as
     Nextcloud does), every active user when ``everyone``, and the actor unless ``include_actor`` is false.
     An ``external_id`` already recorded for the same source and object returns the stored activity
-    instead of a second copy (a re-sent WOPI Id, a re-published post).
+    instead of a second copy (a re-sent WOPI Id, a re-published post), also when two recorders send it at
+    the same moment: the unique constraint lets one insert win, and the other returns that row.
     """
+    same_item = {"source": source, "object_type": object_type, "object_id": object_id, "external_id": external_id}
     if external_id:
-        existing = Activity.objects.filter(
-            source=source, object_type=object_type, object_id=object_id, external_id=external_id
-        ).first()
+        existing = Activity.objects.filter(**same_item).first()
         if existing is not None:
             return existing
     object_ref = activity_object_get_or_create(object_type=object_type, native_id=object_id)
-    activity = Activity.objects.create(
+    activity = Activity(
         source=source,
         type=type,
         actor=actor,
@@ -84,6 +84,14 @@ def activity_record(
         is_public=everyone,
         created=created or timezone.now(),
     )
+    if not external_id:
+        activity.save(force_insert=True)
+    else:
+        try:
+            with transaction.atomic():
+                activity.save(force_insert=True)
+        except IntegrityError:
+            return Activity.objects.get(**same_item)
     group_ids = _ids(groups)
     if group_ids:
         activity.groups.set(group_ids)

@@ -141,3 +141,24 @@ def test_racing_feed_resets_leave_one_token_whose_url_is_the_last_returned(clien
     assert FeedToken.objects.filter(user=user).count() == 1
     working = [path for path in set(paths) if client.get(path).status_code == 200]
     assert len(working) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_racing_recorders_of_one_external_id_store_it_once():
+    from activities.models import Activity
+
+    actor, reader = UserFactory(), UserFactory()
+
+    activities = _in_threads(
+        8,
+        lambda: activity_record(
+            source="wopi", type="c", actor=actor, users=[reader], object_type="file", object_id="d", external_id="e1"
+        ),
+    )
+
+    assert Activity.objects.filter(external_id="e1").count() == 1
+    assert len({a.pk for a in activities}) == 1
+    assert sorted(Activity.objects.get(external_id="e1").entries.values_list("user_id", flat=True)) == sorted(
+        [actor.pk, reader.pk]
+    )
