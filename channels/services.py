@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import time as _time
+import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -88,8 +89,11 @@ def _check_ident(ident: str, *, reserved: frozenset[str] = frozenset({"null", "*
 
 
 def _check_name(name: str) -> str:
+    """Channel and folder names: not blank, no control characters (they are shown in lists and pages)."""
     if not name.strip():
         raise InvalidParametersFormat("The name must not be empty.", param="name")
+    if any(unicodedata.category(char) == "Cc" for char in name):
+        raise InvalidParametersFormat("Control characters are not allowed.", param="name")
     return name
 
 

@@ -6,6 +6,7 @@ unknown properties are refused and the read-only ones are ignored.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any, ClassVar
 
 from django.core.validators import RegexValidator
@@ -13,6 +14,13 @@ from rest_framework import serializers
 
 from channels.models import Event
 from channels.selectors import EVENTS_MAX_LIMIT, FolderItem
+
+
+def no_control_characters(value: str) -> None:
+    """Names are shown in lists and pages: control characters (tabs, newlines, bells...) are refused."""
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        raise serializers.ValidationError("Control characters are not allowed.")
+
 
 TYPE_PART = RegexValidator(r"^[a-z0-9-]+$", "Only lowercase letters, digits and dashes.")
 EVENT_READ_ONLY = frozenset({"id", "attachments", "modified", "channelId"})
@@ -72,7 +80,7 @@ class ChannelCreateInput(StrictInput):
     ignored = frozenset({"trashed", "timeCount"})
 
     id = StrictCharField(required=False, max_length=100, help_text="client-chosen id (identity, not reserved)")
-    name = StrictCharField(max_length=255)
+    name = StrictCharField(max_length=255, validators=[no_control_characters])
     enforceNoEventsOverlap = StrictBooleanField(required=False, default=True)
     clientData = ObjectField(required=False, default=dict)
 
@@ -80,7 +88,7 @@ class ChannelCreateInput(StrictInput):
 class ChannelUpdateInput(StrictInput):
     ignored = frozenset({"id", "timeCount"})
 
-    name = StrictCharField(required=False, max_length=255)
+    name = StrictCharField(required=False, max_length=255, validators=[no_control_characters])
     enforceNoEventsOverlap = StrictBooleanField(required=False)
     clientData = ObjectField(required=False, help_text="merged: null removes a key")
     trashed = StrictBooleanField(required=False)
@@ -110,7 +118,7 @@ class FolderCreateInput(StrictInput):
     ignored = FOLDER_READ_ONLY
 
     id = StrictCharField(required=False, max_length=100)
-    name = StrictCharField(max_length=255)
+    name = StrictCharField(max_length=255, validators=[no_control_characters])
     parentId = StrictCharField(required=False, allow_null=True, max_length=100)
     hidden = StrictBooleanField(required=False, default=False)
     clientData = ObjectField(required=False, default=dict)
@@ -120,7 +128,7 @@ class FolderCreateInput(StrictInput):
 class FolderUpdateInput(StrictInput):
     ignored = FOLDER_READ_ONLY | {"id"}
 
-    name = StrictCharField(required=False, max_length=255)
+    name = StrictCharField(required=False, max_length=255, validators=[no_control_characters])
     parentId = StrictCharField(required=False, allow_null=True, max_length=100, help_text="moves the folder")
     hidden = StrictBooleanField(required=False)
     clientData = ObjectField(required=False, help_text="merged: null removes a key")

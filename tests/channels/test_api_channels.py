@@ -316,3 +316,14 @@ def test_the_trailing_slash_redirect_still_works_under_other_families(api):
 
     assert response.status_code == 301
     assert response["Location"] == "/admin/?next=1"
+
+
+def test_channel_names_with_control_characters_are_refused(admin, channels):
+    response = admin.post("/channels", {"name": "new\nline"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "id": "INVALID_PARAMETERS_FORMAT",
+        "message": "The parameters' format is invalid.",
+        "data": [{"param": "name", "message": "Control characters are not allowed."}],
+    }

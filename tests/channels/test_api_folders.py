@@ -505,3 +505,26 @@ def test_trashed_view_under_a_trashed_folder_lists_its_whole_subtree(personal, t
     response = personal.get("/work/folders/old?state=trashed")
 
     assert response.json() == [folder_json("inside", "Inside", "old", [folder_json("inner", "Inner", "inside")])]
+
+
+@pytest.mark.parametrize("name", ["tab\there", "bell\x07", "line\nbreak"])
+def test_names_with_control_characters_are_refused(personal, channel, name):
+    create = personal.post("/work/folders", {"name": name}, format="json")
+    FolderFactory(channel=channel, ident="f", name="F")
+    update = personal.put("/work/folders/f", {"name": name}, format="json")
+
+    for response in (create, update):
+        assert response.status_code == 400
+        assert response.json() == {
+            "id": "INVALID_PARAMETERS_FORMAT",
+            "message": "The parameters' format is invalid.",
+            "data": [{"param": "name", "message": "Control characters are not allowed."}],
+        }
+    assert list(Folder.objects.values_list("name", flat=True)) == ["F"]
+
+
+def test_names_keep_emoji_and_other_scripts(personal, channel):
+    response = personal.post("/work/folders", {"name": "Équipe 👩‍👩‍👧 日本"}, format="json")
+
+    assert response.status_code == 201
+    assert Folder.objects.get().name == "Équipe 👩‍👩‍👧 日本"

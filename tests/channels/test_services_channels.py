@@ -1,6 +1,12 @@
 import pytest
 
-from channels.errors import InvalidItemId, ItemIdAlreadyExists, ItemNameAlreadyExists, UnknownChannel
+from channels.errors import (
+    InvalidItemId,
+    InvalidParametersFormat,
+    ItemIdAlreadyExists,
+    ItemNameAlreadyExists,
+    UnknownChannel,
+)
 from channels.models import Attachment, Channel, Event, Folder
 from channels.selectors import channel_list
 from channels.services import channel_create, channel_delete, channel_update
@@ -115,3 +121,13 @@ def test_channel_list_filters_by_state_and_sorts_by_name():
     assert list(channel_list(user=user)) == [a, b]
     assert list(channel_list(user=user, state="trashed")) == [trashed]
     assert list(channel_list(user=user, state="all")) == [a, b, trashed]
+
+
+@pytest.mark.parametrize("name", ["  ", "new\nline"])
+def test_channel_names_must_be_visible_text(name):
+    user = UserFactory()
+
+    with pytest.raises(InvalidParametersFormat):
+        channel_create(user=user, name=name)
+
+    assert not Channel.objects.exists()
