@@ -46,7 +46,9 @@ class PhpBooleanField(serializers.Field):  # type: ignore[type-arg]
 class OcsStreamInput(serializers.Serializer):  # type: ignore[type-arg]
     since = PhpIntegerField(required=False, default=0, help_text="id of the last activity the client holds")
     limit = PhpIntegerField(required=False, default=50, help_text="page size, capped at 200; 0 gives a 304")
-    sort = serializers.CharField(required=False, default="desc", help_text="asc or desc (anything else: desc)")
+    sort = serializers.CharField(
+        required=False, default="desc", trim_whitespace=False, help_text="asc or desc (anything else: desc)"
+    )
     object_type = serializers.CharField(required=False, default="", allow_blank=True, trim_whitespace=False)
     object_id = PhpIntegerField(required=False, default=0, help_text="the integer object id of the activities")
     previews = PhpBooleanField(required=False, default=False, help_text="add previews to every item")

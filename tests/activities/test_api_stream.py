@@ -476,3 +476,13 @@ def test_a_name_without_object_id_is_a_list_of_one_in_objects(ocs, reader, actor
     item = ocs(reader).get(V2, {"format": "json"}).json()["ocs"]["data"][0]
 
     assert (item["object_id"], item["object_name"], item["objects"]) == (0, "loose note", ["loose note"])
+
+
+@pytest.mark.parametrize("sort", [" asc", "asc ", "ASC", "asc\t"])
+def test_a_sort_that_is_not_exactly_asc_is_desc(ocs, reader, actor, sort):
+    ids = [record(actor, users=[reader]).pk for _ in range(3)]
+
+    response = ocs(reader).get(V2, {"sort": sort, "limit": 2, "format": "json"})
+
+    assert [a["activity_id"] for a in response.json()["ocs"]["data"]] == [ids[2], ids[1]]
+    assert response["Link"] == (f'<http://testserver{V2}?since={ids[1]}&limit=2&sort=desc&format=json>; rel="next"')
