@@ -112,6 +112,28 @@ def test_type_filter_keeps_known_types_and_ignores_unknown_names(wopi, wopi_file
     assert [a["Type"] for a in everything["Activities"]] == ["mention", "comment"]
 
 
+def test_null_or_empty_optional_fields_count_as_absent(wopi, wopi_file, owner_token):
+    add(wopi, wopi_file, owner_token, [comment("00000000-0000-0000-0000-000000000001")])
+    expected = get(wopi, wopi_file, owner_token, {"Top": 5}).json()
+
+    nulls = get(wopi, wopi_file, owner_token, {"Top": 5, "SkipToken": None, "TypeFilter": None})
+    empty = get(wopi, wopi_file, owner_token, {"Top": 5, "SkipToken": ""})
+
+    assert (nulls.status_code, empty.status_code) == (200, 200)
+    assert nulls.json() == empty.json() == expected
+    assert [a["Id"] for a in expected["Activities"]] == ["00000000-0000-0000-0000-000000000001"]
+
+
+def test_type_filter_names_of_any_length_or_number_are_ignored_not_refused(wopi, wopi_file, owner_token):
+    mention = {"Type": "mention", "Id": str(uuid.uuid4()), "Data": {"ContentId": "m"}, "People": []}
+    add(wopi, wopi_file, owner_token, [comment(), mention])
+
+    response = get(wopi, wopi_file, owner_token, {"Top": 10, "TypeFilter": ["x" * 500, "", *["edit"] * 80, "comment"]})
+
+    assert response.status_code == 200
+    assert [a["Type"] for a in response.json()["Activities"]] == ["comment"]
+
+
 def test_top_is_capped_by_the_hosts_maximum(wopi, wopi_file, owner_token, monkeypatch):
     monkeypatch.setattr(selectors, "GET_ACTIVITIES_MAX", 2)
     add(wopi, wopi_file, owner_token, [comment() for _ in range(3)])

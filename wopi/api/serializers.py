@@ -67,9 +67,24 @@ class AddActivitiesOutput(serializers.Serializer[Any]):
 
 
 class GetActivitiesInput(serializers.Serializer[Any]):
+    """Null or empty optional fields count as absent (clients serialise unset properties as null); TypeFilter
+    names the host does not know are ignored whatever their length or number (the spec forbids a 400 for them),
+    bounded only by the body size."""
+
     Top = StrictIntegerField(help_text="most activities wanted; the host answers at most 100")
-    SkipToken = StrictCharField(required=False, max_length=2000, help_text="the SkipToken of the previous page")
-    TypeFilter = serializers.ListField(child=StrictCharField(max_length=64), required=False, max_length=50)
+    SkipToken = StrictCharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        max_length=2000,
+        help_text="the SkipToken of the previous page; null or empty: the first page",
+    )
+    TypeFilter = serializers.ListField(
+        child=StrictCharField(allow_blank=True),
+        required=False,
+        allow_null=True,
+        help_text="the types wanted; absent, null or empty: every type; unknown names are ignored",
+    )
 
 
 class GetActivitiesOutput(serializers.Serializer[Any]):

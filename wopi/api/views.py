@@ -224,7 +224,7 @@ class ActivitiesMixin:
         page = activities_page(
             access=access,
             top=query.validated_data["Top"],
-            skip_token=query.validated_data.get("SkipToken"),
+            skip_token=query.validated_data.get("SkipToken") or None,
             type_filter=query.validated_data.get("TypeFilter"),
         )
         body: dict[str, Any] = {
