@@ -10,10 +10,14 @@ from tests.factories import PASSWORD, UserFactory
 pytestmark = pytest.mark.django_db
 
 ENDPOINTS = [
-    "/ocs/v2.php/apps/activity/api/v2/activity",
-    "/ocs/v1.php/apps/activity/api/v2/activity/all",
-    "/ocs/v2.php/apps/activity/api/v2/activity/filters",
-    "/ocs/v1.php/cloud/user",
+    f"/ocs/{version}.php/{path}"
+    for version in ("v1", "v2")
+    for path in (
+        "apps/activity/api/v2/activity",
+        "apps/activity/api/v2/activity/all",
+        "apps/activity/api/v2/activity/filters",
+        "cloud/user",
+    )
 ]
 LOGIN_FAILED = (
     '<?xml version="1.0"?>\n<ocs>\n <meta>\n  <status>failure</status>\n  <statuscode>997</statuscode>\n'
@@ -48,6 +52,7 @@ def test_an_xhr_gets_the_dummy_basic_challenge(ocs, reader):
 
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == 'DummyBasic realm="Authorisation Required"'
+    assert response.content.decode() == LOGIN_FAILED
 
 
 def test_the_account_password_works(ocs, reader, actor):
@@ -72,23 +77,25 @@ def test_an_app_password_works_and_the_login_name_is_case_insensitive(ocs, reade
     assert response.json()["ocs"]["data"]["id"] == "ann"
 
 
-def test_another_users_app_password_is_refused(ocs, reader):
+@pytest.mark.parametrize("path", ENDPOINTS)
+def test_another_users_app_password_is_refused(ocs, reader, path):
     from accounts.services import app_password_create
 
     _, secret = app_password_create(user=UserFactory(), name="theirs")
 
-    response = ocs(reader, password=secret).get(ENDPOINTS[0])
+    response = ocs(reader, password=secret).get(path)
 
     assert response.status_code == 401
     assert response.content.decode() == LOGIN_FAILED
 
 
-def test_an_inactive_user_is_refused(ocs, reader):
+@pytest.mark.parametrize("path", ENDPOINTS)
+def test_an_inactive_user_is_refused(ocs, reader, path):
     client = ocs(reader)
     reader.is_active = False
     reader.save(update_fields=["is_active"])
 
-    response = client.get(ENDPOINTS[0])
+    response = client.get(path)
 
     assert response.status_code == 401
     assert response.content.decode() == LOGIN_FAILED
@@ -123,7 +130,18 @@ def test_another_scheme_counts_as_no_credentials(ocs):
     response = client.get(ENDPOINTS[0], {"format": "json"})
 
     assert response.status_code == 401
-    assert response.json()["ocs"]["meta"]["message"] == "Current user is not logged in"
+    assert response.json() == {
+        "ocs": {
+            "meta": {
+                "status": "failure",
+                "statuscode": 997,
+                "message": "Current user is not logged in",
+                "totalitems": "",
+                "itemsperpage": "",
+            },
+            "data": [],
+        }
+    }
 
 
 @pytest.mark.parametrize("path", [*ENDPOINTS, "/ocs/v2.php/cloud/capabilities"])

@@ -29,6 +29,10 @@ def test_filters_list_builtins_and_sources_by_priority_then_id(ocs, reader, only
     response = ocs(reader).get(f"{prefix}/apps/activity/api/v2/activity/filters", {"format": "json"})
 
     assert response.status_code == 200
+    meta = {"status": "ok", "statuscode": 200, "message": "OK"}
+    if prefix == "/ocs/v1.php":
+        meta = {"status": "ok", "statuscode": 100, "message": "OK", "totalitems": "", "itemsperpage": ""}
+    assert response.json()["ocs"]["meta"] == meta
     assert response.json()["ocs"]["data"] == [
         {
             "id": "all",
@@ -94,8 +98,22 @@ def test_capabilities_are_public_without_the_activity_capability(ocs):
     response = ocs().get("/ocs/v2.php/cloud/capabilities", {"format": "json"})
 
     assert response.status_code == 200
-    assert response.json()["ocs"]["data"]["capabilities"] == []
-    assert response.json()["ocs"]["data"]["version"]["major"] == 30
+    assert response.json() == {
+        "ocs": {
+            "meta": {"status": "ok", "statuscode": 200, "message": "OK"},
+            "data": {
+                "version": {
+                    "major": 30,
+                    "minor": 0,
+                    "micro": 0,
+                    "string": "30.0.0",
+                    "edition": "",
+                    "extendedSupport": False,
+                },
+                "capabilities": [],
+            },
+        }
+    }
 
 
 def test_capabilities_carry_a_quoted_etag_that_if_none_match_honours(ocs, reader):
@@ -111,9 +129,13 @@ def test_capabilities_carry_a_quoted_etag_that_if_none_match_honours(ocs, reader
 
 
 def test_capabilities_refuse_wrong_credentials(ocs, reader):
-    response = ocs(reader, password="wrong").get("/ocs/v2.php/cloud/capabilities")
+    from tests.activities.test_api_auth import LOGIN_FAILED
+
+    response = ocs(reader, password="wrong").get("/ocs/v2.php/cloud/capabilities", {"format": "json"})
 
     assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Basic realm="Authorisation Required"'
+    assert response.content.decode() == LOGIN_FAILED
 
 
 def test_current_user_in_xml(ocs):
