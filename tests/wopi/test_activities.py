@@ -233,20 +233,28 @@ def test_add_activities_answers_each_item_with_its_own_status(wopi, wopi_file, o
     response = add(wopi, wopi_file, owner_token, items)
 
     assert response.status_code == 200
-    answers = response.json()["ActivityResponses"]
-    assert [(a["Id"], a["Status"]) for a in answers] == [
-        ("00000002-ABCD-ABCD-ABCD-ABCDEFABCDEF", 0),
-        ("x1", 3),
-        ("not-a-uuid", 2),
-        (items[3]["Id"], 2),
-        (items[4]["Id"], 2),
-        (items[5]["Id"], 2),
-        (items[6]["Id"], 2),
-        ("", 2),
-        ("", 2),
-        ("{00000000-0000-0000-0000-0000000000AA}", 0),
-    ]
-    assert answers[1]["Message"] == "Type not understood"
+    assert response.json() == {
+        "ActivityResponses": [
+            {"Id": "00000002-ABCD-ABCD-ABCD-ABCDEFABCDEF", "Status": 0},
+            {"Id": "x1", "Status": 3, "Message": "Type not understood"},
+            {"Id": "not-a-uuid", "Status": 2, "Message": "Id is not a UUID."},
+            {"Id": items[3]["Id"], "Status": 2, "Message": "Data is not an object."},
+            {"Id": items[4]["Id"], "Status": 2, "Message": "People is not an array of objects."},
+            {
+                "Id": items[5]["Id"],
+                "Status": 2,
+                "Message": "Data.ContentId is not a string of at most 1024 characters.",
+            },
+            {
+                "Id": items[6]["Id"],
+                "Status": 2,
+                "Message": "Data.ContentAction is not one of created, updated, deleted.",
+            },
+            {"Id": "", "Status": 2, "Message": "Each activity needs a string Id."},
+            {"Id": "", "Status": 2, "Message": "Each activity needs a string Id."},
+            {"Id": "{00000000-0000-0000-0000-0000000000AA}", "Status": 0},
+        ]
+    }
     assert Activity.objects.filter(source="wopi").count() == 2
 
 
@@ -349,6 +357,9 @@ def test_a_reader_may_comment(wopi, wopi_file):
     reader = UserFactory()
     WopiShareFactory(file=wopi_file, user=reader)
 
-    response = add(wopi, wopi_file, token_for(reader, wopi_file), [comment()])
+    activity_id = str(uuid.uuid4())
 
-    assert response.json()["ActivityResponses"][0]["Status"] == 0
+    response = add(wopi, wopi_file, token_for(reader, wopi_file), [comment(activity_id)])
+
+    assert (response.status_code, response.json()) == (200, {"ActivityResponses": [{"Id": activity_id, "Status": 0}]})
+    assert Activity.objects.get(source="wopi").actor == reader
