@@ -1,5 +1,6 @@
-"""Password validators of the project's own (the rest are Django's)."""
+"""Validators of the project's own: names without control characters, and a password's maximum length."""
 
+import unicodedata
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,3 +22,12 @@ class MaximumLengthValidator:
 
     def get_help_text(self) -> str:
         return f"Your password must contain at most {self.max_length} characters."
+
+
+def validate_no_control_characters(value: str) -> None:
+    """Refuses a name (token, display name, app password) holding a control character: Unicode category Cc.
+
+    That is NUL, tab, newline, DEL and the C1 controls; other characters, format ones included, are allowed.
+    """
+    if any(unicodedata.category(character) == "Cc" for character in value):
+        raise ValidationError("Control characters are not allowed.", code="control_characters")

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from accounts.languages import ISO_639_1
 from accounts.models import TOKEN_NAME_MAX_LENGTH, AccessToken, TokenPermission
 from accounts.selectors import ChannelGrant, FolderGrant, token_grants
+from accounts.validators import validate_no_control_characters
 
 IDENTITY = r"^[a-zA-Z0-9._-]{1,100}$"
 LEVEL_ALIASES = {"read-only": "read", "events-write": "contribute"}
@@ -89,7 +90,9 @@ class UserInfoUpdateInput(StrictInput):
     ignored = frozenset({"userName"})
 
     email = EmailField(required=False, allow_blank=True, max_length=254)
-    displayName = StringField(required=False, allow_blank=True, max_length=255)
+    displayName = StringField(
+        required=False, allow_blank=True, max_length=255, validators=[validate_no_control_characters]
+    )
     language = StringField(required=False, help_text="ISO 639-1 code, e.g. en")
 
     def validate_language(self, value: str) -> str:
@@ -168,15 +171,22 @@ def _grants(permissions: list[dict[str, Any]]) -> list[ChannelGrant]:
     ]
 
 
+class TokenNameField(StringField):
+    """A token's name: 1 to 255 characters, none of them a control character."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=TOKEN_NAME_MAX_LENGTH, validators=[validate_no_control_characters], **kwargs)
+
+
 class PersonalTokenPath(serializers.Serializer[Any]):
     """The name in ``/tokens/{ref}`` of a personal token to get or create: a token name like any other."""
 
-    ref = StringField(max_length=TOKEN_NAME_MAX_LENGTH)
+    ref = TokenNameField()
 
 
 class TokenCreateInput(StrictInput):
     id = StringField(required=False, help_text="client-chosen credential: 32 to 100 of [a-zA-Z0-9._-]")
-    name = StringField(max_length=TOKEN_NAME_MAX_LENGTH)
+    name = TokenNameField()
     type = serializers.ChoiceField(choices=AccessToken.Kind.values, default=AccessToken.Kind.SHARED)
     permissions = serializers.ListField(child=ChannelPermissionInput(), required=False, max_length=1000)
 
@@ -192,7 +202,7 @@ class TokenCreateInput(StrictInput):
 class TokenUpdateInput(StrictInput):
     ignored = frozenset({"id"})
 
-    name = StringField(required=False, max_length=TOKEN_NAME_MAX_LENGTH)
+    name = TokenNameField(required=False)
     type = serializers.ChoiceField(choices=AccessToken.Kind.values, required=False)
     permissions = serializers.ListField(child=ChannelPermissionInput(), required=False, max_length=1000)
 

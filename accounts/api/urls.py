@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from accounts.api import views
 
@@ -9,5 +9,6 @@ urlpatterns = [
     path("user-info", views.UserInfoApi.as_view(), name="user-info"),
     path("change-password", views.PasswordChangeApi.as_view(), name="password-change"),
     path("tokens", views.TokenListApi.as_view(), name="token-list"),
-    path("tokens/<path:ref>", views.TokenDetailApi.as_view(), name="token-detail"),
+    # Any ref, newlines included, so that a ref no token can have gets the token endpoints' own answer.
+    re_path(r"^tokens/(?P<ref>(?s:.+))$", views.TokenDetailApi.as_view(), name="token-detail"),
 ]

@@ -8,6 +8,7 @@ from django import forms
 
 from accounts.languages import ISO_639_1
 from accounts.models import AccessToken, TokenPermission
+from accounts.validators import validate_no_control_characters
 
 LANGUAGES = sorted(ISO_639_1)
 
@@ -26,7 +27,9 @@ class LoginForm(forms.Form):
 
 class UserInfoForm(forms.Form):
     email = forms.EmailField(label="Email", required=False, max_length=254)
-    display_name = forms.CharField(label="Display name", required=False, max_length=255)
+    display_name = forms.CharField(
+        label="Display name", required=False, max_length=255, validators=[validate_no_control_characters]
+    )
     language = forms.ChoiceField(label="Language (ISO 639-1)", choices=[(code, code) for code in LANGUAGES])
 
 
@@ -54,7 +57,7 @@ class ChannelRefForm(forms.Form):
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label="Token name", max_length=255)
+    name = forms.CharField(label="Token name", max_length=255, validators=[validate_no_control_characters])
     kind = forms.ChoiceField(label="Type", choices=AccessToken.Kind.choices, initial=AccessToken.Kind.SHARED)
     channel = forms.RegexField(
         label="Channel (id, or * for all)", regex=r"^(\*|[a-zA-Z0-9._-]{1,100})$", required=False, initial="*"
@@ -73,7 +76,7 @@ class TokenRefForm(forms.Form):
 
 
 class AppPasswordForm(forms.Form):
-    name = forms.CharField(label="App password name", max_length=255)
+    name = forms.CharField(label="App password name", max_length=255, validators=[validate_no_control_characters])
 
 
 class AppPasswordRefForm(forms.Form):

@@ -24,6 +24,7 @@ PERMISSIONS_OUT = [
     {"channelId": "*", "level": "read"},
 ]
 CLIENT_ID = "client-chosen-token-id-0123456789abcdef"
+CONTROL_CHARACTERS = "Control characters are not allowed."
 
 
 def test_create_a_shared_token_returns_its_credential_once_and_stores_only_a_hash(api, user):
@@ -162,6 +163,9 @@ def test_a_personal_token_ignores_permissions(api, user):
             [{"param": "permissions.0.folderPermissions.0.folderId", "message": "This field is required."}],
         ),
         ({"name": 7, "permissions": []}, [{"param": "name", "message": "Not a valid string."}]),
+        ({"name": "line\nbreak", "permissions": []}, [{"param": "name", "message": CONTROL_CHARACTERS}]),
+        ({"name": "bell\x07", "permissions": []}, [{"param": "name", "message": CONTROL_CHARACTERS}]),
+        ({"name": "c1\x85c", "permissions": []}, [{"param": "name", "message": CONTROL_CHARACTERS}]),
     ],
 )
 def test_bad_token_bodies_are_invalid_parameters_format_and_store_nothing(api, body, data):
@@ -206,29 +210,31 @@ def test_personal_get_or_create_refuses_a_shared_tokens_name(api, user):
 
 @pytest.mark.parametrize("method", ["get", "post"])
 @pytest.mark.parametrize(
-    ("path", "message"),
+    ("path", "messages"),
     [
-        ("/tokens/a%00b", "Null characters are not allowed."),
-        ("/tokens/" + "n" * 256, "Ensure this field has no more than 255 characters."),
+        ("/tokens/a%00b", [CONTROL_CHARACTERS, "Null characters are not allowed."]),
+        ("/tokens/" + "n" * 256, ["Ensure this field has no more than 255 characters."]),
+        ("/tokens/a%0Ab", [CONTROL_CHARACTERS]),
+        ("/tokens/t%09ab", [CONTROL_CHARACTERS]),
     ],
 )
-def test_personal_get_or_create_refuses_what_cannot_be_a_token_name(api, method, path, message):
+def test_personal_get_or_create_refuses_what_cannot_be_a_token_name(api, method, path, messages):
     response = getattr(api, method)(path)
 
     assert response.status_code == 400
     assert response.json() == {
         "id": "INVALID_PARAMETERS_FORMAT",
         "message": "The parameters' format is invalid.",
-        "data": [{"param": "ref", "message": message}],
+        "data": [{"param": "ref", "message": message} for message in messages],
     }
     assert not AccessToken.objects.exists()
 
 
 @pytest.mark.parametrize("method", ["put", "delete"])
-@pytest.mark.parametrize("ref", ["a\x00b", "n" * 256])
+@pytest.mark.parametrize("ref", ["a\x00b", "n" * 256, "a\nb"])
 def test_a_ref_that_no_token_can_have_is_unknown(api, user, method, ref):
     AccessTokenFactory(user=user, name="a")
-    path = "/tokens/" + ref.replace("\x00", "%00")
+    path = "/tokens/" + ref.replace("\x00", "%00").replace("\n", "%0A")
 
     response = getattr(api, method)(path, {"name": "renamed"}, format="json")
 
@@ -274,14 +280,27 @@ def test_renaming_onto_another_token_is_item_name_already_exists(api, user):
     assert TokenPermission.objects.filter(token__name="b").count() == 5
 
 
-@pytest.mark.parametrize("body", [{"name": 5}, {"permissions": "all"}, {"secret": "x"}, [1]])
-def test_bad_updates_change_nothing(api, body):
+@pytest.mark.parametrize(
+    ("body", "data"),
+    [
+        ({"name": 5}, [{"param": "name", "message": "Not a valid string."}]),
+        ({"name": "new\nline"}, [{"param": "name", "message": CONTROL_CHARACTERS}]),
+        ({"permissions": "all"}, [{"param": "permissions", "message": 'Expected a list of items but got type "str".'}]),
+        ({"secret": "x"}, [{"param": "secret", "message": "Unknown property."}]),
+        ([1], [{"param": "", "message": "Invalid data. Expected a dictionary, but got list."}]),
+    ],
+)
+def test_bad_updates_change_nothing(api, body, data):
     api.post("/tokens", {"name": "t", "permissions": PERMISSIONS}, format="json")
 
     response = api.put("/tokens/t", body, format="json")
 
     assert response.status_code == 400
-    assert response.json()["id"] == "INVALID_PARAMETERS_FORMAT"
+    assert response.json() == {
+        "id": "INVALID_PARAMETERS_FORMAT",
+        "message": "The parameters' format is invalid.",
+        "data": data,
+    }
     assert api.get("/tokens").json() == [{"name": "t", "type": "shared", "permissions": PERMISSIONS_OUT}]
 
 

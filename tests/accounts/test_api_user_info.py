@@ -53,6 +53,8 @@ def test_put_user_info_accepts_odd_unicode_in_the_display_name(api):
         ({"displayName": ["a"]}, "displayName", "Not a valid string."),
         ({"displayName": "x" * 256}, "displayName", "Ensure this field has no more than 255 characters."),
         ({"nickname": "x"}, "nickname", "Unknown property."),
+        ({"displayName": "two\nlines"}, "displayName", "Control characters are not allowed."),
+        ({"displayName": "escape \x1b[31m red"}, "displayName", "Control characters are not allowed."),
     ],
 )
 def test_bad_user_info_is_invalid_parameters_format_and_changes_nothing(api, user, body, param, message):

@@ -146,6 +146,25 @@ def test_bad_user_info_on_the_page_changes_nothing(browser, user):
     assert "Enter a valid email address." in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("path", "form"),
+    [
+        ("/account/user-info", {"email": "", "display_name": "two\nlines", "language": "en"}),
+        ("/account/tokens", {"name": "new\nline", "kind": "shared", "channel": "*", "level": "read"}),
+        ("/account/app-passwords", {"name": "bell\x07"}),
+    ],
+)
+def test_names_with_control_characters_are_refused_on_the_page(browser, user, path, form):
+    response = browser.post(path, form, follow=True)
+
+    assert response.status_code == 200
+    assert "Control characters are not allowed." in response.content.decode()
+    user.refresh_from_db()
+    assert user.display_name == "Ann Archer"
+    assert not AccessToken.objects.exists()
+    assert not AppPassword.objects.exists()
+
+
 def test_the_password_is_changed_on_the_page_and_the_browser_stays_in(browser, user):
     response = browser.post(
         "/account/password", {"old_password": PASSWORD, "new_password": "another-long-passphrase"}, follow=True
