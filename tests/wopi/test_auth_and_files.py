@@ -5,8 +5,10 @@ import jsonschema
 import pytest
 from django.core.management import CommandError, call_command
 
+from activities.models import Activity
 from tests.factories import UserFactory, WopiFileFactory, WopiShareFactory, WopiUserInfoFactory
 from tests.wopi.conftest import CONTRACT_DIR, token_for
+from wopi.models import WopiFile, WopiUserInfo
 from wopi.tokens import now_ms
 
 pytestmark = pytest.mark.django_db
@@ -218,3 +220,90 @@ def test_wopi_token_command_refuses_a_file_the_user_cannot_open(wopi_file):
 
     with pytest.raises(CommandError, match="cannot open"):
         call_command("wopi_token", "bob", str(wopi_file.pk), stdout=io.StringIO())
+
+
+OPERATIONS = {
+    "check_file_info": ("GET", "", None, b"", {}),
+    "get_file": ("GET", "/contents", None, b"", {}),
+    "put_file": ("POST", "/contents", "PUT", b"new bytes", {}),
+    "lock": ("POST", "", "LOCK", b"", {"X-WOPI-Lock": "L1"}),
+    "get_lock": ("POST", "", "GET_LOCK", b"", {}),
+    "refresh_lock": ("POST", "", "REFRESH_LOCK", b"", {"X-WOPI-Lock": "L1"}),
+    "unlock": ("POST", "", "UNLOCK", b"", {"X-WOPI-Lock": "L1"}),
+    "put_relative": ("POST", "", "PUT_RELATIVE", b"copy", {"X-WOPI-SuggestedTarget": ".docx"}),
+    "rename": ("POST", "", "RENAME_FILE", b"", {"X-WOPI-RequestedName": "renamed", "X-WOPI-Lock": ""}),
+    "delete": ("POST", "", "DELETE", b"", {}),
+    "put_user_info": ("POST", "", "PUT_USER_INFO", b"state", {}),
+    "add_activities": (
+        "POST",
+        "/activities",
+        "ADD_ACTIVITIES",
+        json.dumps({"Activities": [{"Type": "comment", "Id": "00000000-0000-0000-0000-000000000001"}]}).encode(),
+        {},
+    ),
+    "get_activities": ("POST", "/activities", "GET_ACTIVITIES", b'{"Top": 5}', {}),
+}
+WRITES = {"put_file", "lock", "get_lock", "refresh_lock", "unlock", "rename", "delete"}
+
+
+def _credential(kind, wopi_file):
+    """A token of each kind that must not work on ``wopi_file``, and the status the contract gives it (§6)."""
+    if kind == "missing":
+        return "", 401
+    if kind == "forged":
+        return "ab" * 60, 401
+    if kind == "expired":
+        return token_for(wopi_file.owner, wopi_file, expires_ms=now_ms() - 1), 401
+    if kind == "other_file":
+        return token_for(wopi_file.owner, WopiFileFactory(owner=wopi_file.owner)), 401
+    if kind == "inactive_user":
+        user = UserFactory(is_active=False)
+        WopiShareFactory(file=wopi_file, user=user, can_write=True)
+        return token_for(user, wopi_file), 401
+    stranger = UserFactory()
+    return token_for(stranger, wopi_file), 404
+
+
+def _state(wopi_file):
+    wopi_file.refresh_from_db()
+    return (
+        (wopi_file.name, wopi_file.version, wopi_file.size, wopi_file.lock_id),
+        WopiFile.objects.count(),
+        Activity.objects.count(),
+        WopiUserInfo.objects.count(),
+    )
+
+
+@pytest.mark.parametrize("kind", ["missing", "forged", "expired", "other_file", "inactive_user", "stranger"])
+@pytest.mark.parametrize("operation", list(OPERATIONS))
+def test_every_operation_refuses_a_bad_credential_with_an_empty_answer_and_changes_nothing(
+    wopi, wopi_file, owner_token, operation, kind
+):
+    wopi.post(wopi_file, "LOCK", token=owner_token, headers={"X-WOPI-Lock": "L1"})
+    token, status = _credential(kind, wopi_file)
+    before = _state(wopi_file)
+    method, suffix, override, body, headers = OPERATIONS[operation]
+
+    response = wopi.call(method, wopi_file.pk, suffix, token=token, override=override, body=body, headers=headers)
+
+    assert (response.status_code, response.content) == (status, b"")
+    assert response.get("WWW-Authenticate") == (WWW_AUTHENTICATE if status == 401 else None)
+    assert "X-WOPI-Lock" not in response
+    assert _state(wopi_file) == before
+
+
+@pytest.mark.parametrize("operation", sorted(WRITES))
+def test_a_reader_may_not_make_any_write_and_learns_no_lock(wopi, wopi_file, owner_token, operation):
+    wopi.post(wopi_file, "LOCK", token=owner_token, headers={"X-WOPI-Lock": "L1"})
+    reader = UserFactory()
+    WopiShareFactory(file=wopi_file, user=reader, can_write=False)
+    before = _state(wopi_file)
+    method, suffix, override, body, headers = OPERATIONS[operation]
+
+    response = wopi.call(
+        method, wopi_file.pk, suffix, token=token_for(reader, wopi_file), override=override, body=body, headers=headers
+    )
+
+    assert (response.status_code, response.content) == (401, b"")
+    assert "X-WOPI-Lock" not in response
+    assert _state(wopi_file) == before
