@@ -106,20 +106,17 @@ def _data_facts(config: BenchConfig) -> dict[str, Any]:
     }
 
 
-def _metrics_queries(url: str) -> tuple[float, float]:
-    """Total SQL queries and requests observed by the project's Prometheus histogram (all routes but /metrics)."""
+def _metrics_queries(url: str) -> dict[str, tuple[float, float]]:
+    """Per route: SQL queries and requests observed so far by the project's Prometheus histogram."""
     request = urllib.request.Request(url + "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})  # noqa: S310
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
         text = response.read().decode()
-    total = count = 0.0
+    routes: dict[str, tuple[float, float]] = {}
     for match in re.finditer(r'^activityhub_request_db_queries_(sum|count)\{route="([^"]*)"\} (\S+)$', text, re.M):
-        if match.group(2) == "metrics":
-            continue
-        if match.group(1) == "sum":
-            total += float(match.group(3))
-        else:
-            count += float(match.group(3))
-    return total, count
+        total, count = routes.get(match.group(2), (0.0, 0.0))
+        value = float(match.group(3))
+        routes[match.group(2)] = (value, count) if match.group(1) == "sum" else (total, value)
+    return routes
 
 
 def _queries(server: Server, scenario: Scenario, kind: str, path: str | None) -> float | None:
@@ -127,12 +124,23 @@ def _queries(server: Server, scenario: Scenario, kind: str, path: str | None) ->
     if scenario.lua_request:
         return None
     if kind == "app":
+        # Requests of an earlier wrk run may still be finishing: wait until the counters stand still.
         before = _metrics_queries(server.url)
-        for _ in range(3):
+        for _ in range(30):
+            time.sleep(0.5)
+            again = _metrics_queries(server.url)
+            if again == before:
+                break
+            before = again
+        probes = 3
+        for _ in range(probes):
             driver.probe(server.url, scenario, path)
         after = _metrics_queries(server.url)
-        requests = after[1] - before[1]
-        return round((after[0] - before[0]) / requests, 2) if requests else None
+        for route, (total, count) in after.items():
+            old_total, old_count = before.get(route, (0.0, 0.0))
+            if route != "metrics" and count - old_count == probes:
+                return round((total - old_total) / probes, 2)
+        return None
     _, headers, _ = driver.probe(server.url, scenario, path)
     value = headers.get("X-Bench-Queries")
     return float(value) if value is not None else None
@@ -208,7 +216,7 @@ def rows_of(
         mine, low, other = app.get(scenario.name, {}), floor.get(scenario.name), peer.get(scenario.name)
         note = mine.get("note", "")
         if scenario.name in app and mine.get("errors"):
-            note = f"{mine['errors']} error responses"
+            note = f"{mine['errors']} requests failed (error status, socket error or timeout)"
         rows.append(
             {
                 "scenario": scenario.name,
@@ -368,6 +376,14 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def scaling_rows_shown(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Scaling rows for the table: the size and the cost relative to the smallest size in the scenario's name."""
+    return [
+        row | {"scenario": f"{row['scenario']} at {row['rows']:,} rows (cost x{row['cost_vs_smallest']})"}
+        for row in rows
+    ]
+
+
 def scaling(config: BenchConfig, wrk: str, command: str) -> int:
     """The stream page (and its next page) at each size: load, serve, drive; cost relative to the smallest."""
     rows: list[dict[str, Any]] = []
@@ -393,11 +409,12 @@ def scaling(config: BenchConfig, wrk: str, command: str) -> int:
         row["cost_vs_smallest"] = _ratio(first.get("rps"), row.get("rps"))
     results = config.results.with_name("scaling.json") if config.results.name == "latest.json" else config.results
     report.write(rows, results, {"command": command, "sizes": config.scaling})
-    print(report.table(rows))
+    shown = scaling_rows_shown(rows)
+    print(report.table(shown))
     smallest = config.scaling[0]
     for row in rows:
         cost, seconds = row["cost_vs_smallest"], row["load_seconds"]
         print(f"{row['scenario']} at {row['rows']:,}: cost x{cost} vs {smallest:,} (load {seconds}s)")
     if config.docs is not None:
-        report.docs_update(config.docs, rows, {"command": command}, marker="scaling")
+        report.docs_update(config.docs, shown, {"command": command}, marker="scaling")
     return 0

@@ -50,6 +50,7 @@ def migrate(config: BenchConfig) -> None:
 
 def load(conn: Conn, config: BenchConfig) -> None:
     data = ds.Dataset(users=config.users, rows=config.rows)
+    conn.execute("SET maintenance_work_mem = '1GB'")
     ct: dict[str, int] = dict(
         conn.execute(
             "SELECT app_label || '.' || model, id FROM django_content_type "

@@ -34,9 +34,9 @@ def test_bench_smoke_writes_latest_format_rows_with_positive_rates(tmp_path):
         sys.executable,
         "-m",
         "bench",
-        *("--rows", "2000", "--users", "100", "--events", "1000", "--wopi-activities", "200"),
-        *("--aggiefeed-posts", "3", "--rounds", "1", "--duration", "3", "--warmup", "0"),
-        *("--connections", "2", "--threads", "1", "--no-peer", "--database", "activityhub_bench_smoke"),
+        *("--rows", "2000", "--users", "50", "--events", "1000", "--wopi-activities", "100"),
+        *("--aggiefeed-posts", "3", "--rounds", "1", "--duration", "2", "--warmup", "0"),
+        *("--connections", "1", "--threads", "1", "--no-peer", "--database", "activityhub_bench_smoke"),
         *("--port", "18750", "--results", str(results)),
     ]
 
