@@ -60,7 +60,7 @@ LATEST_ACTIVITIES = 20
 
 def _user(request: HttpRequest) -> User:
     user = request.user
-    assert isinstance(user, User)  # noqa: S101 - login_required guarantees it
+    assert isinstance(user, User)  # noqa: S101 - login_required guarantees it; narrows the type  # nosec B101
     return user
 
 
