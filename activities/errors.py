@@ -5,11 +5,6 @@ from rest_framework import status
 from config.errors import DomainError
 
 
-class InvalidAudience(DomainError):
-    error_id = "INVALID_AUDIENCE"
-    default_message = "An activity must reach at least one user or group, or everyone."
-
-
 class UnknownFilter(DomainError):
     """The stream filter is neither a built-in one (all, self, by, filter) nor a registered source."""
 
