@@ -11,22 +11,25 @@ from rest_framework import status
 
 from config.errors import DomainError
 
+WWW_AUTHENTICATE = 'Bearer realm="WOPI"'
+
 
 class InvalidAccessToken(DomainError):
+    """A 401 carries ``WWW-Authenticate`` (RFC 9110 §11.6.1 requires it), as every 401 of this family does."""
+
     error_id = "INVALID_ACCESS_TOKEN"
     http_status = status.HTTP_401_UNAUTHORIZED
     default_message = "The access token is missing, invalid, expired or not valid for this file."
 
     def __init__(self, message: str | None = None, **data: Any) -> None:
-        data.setdefault("headers", {"WWW-Authenticate": 'Bearer realm="WOPI"'})
+        data.setdefault("headers", {"WWW-Authenticate": WWW_AUTHENTICATE})
         super().__init__(message, **data)
 
 
-class WriteNotAllowed(DomainError):
+class WriteNotAllowed(InvalidAccessToken):
     """The token's user may read the file but not change it: the token does not grant the write (§6 step 5)."""
 
     error_id = "WRITE_NOT_ALLOWED"
-    http_status = status.HTTP_401_UNAUTHORIZED
     default_message = "This user may not change the file."
 
 

@@ -305,5 +305,6 @@ def test_a_reader_may_not_make_any_write_and_learns_no_lock(wopi, wopi_file, own
     )
 
     assert (response.status_code, response.content) == (401, b"")
+    assert response["WWW-Authenticate"] == WWW_AUTHENTICATE
     assert "X-WOPI-Lock" not in response
     assert _state(wopi_file) == before

@@ -6,7 +6,7 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 
 from accounts.models import User
-from wopi.errors import InvalidAccessToken
+from wopi.errors import WWW_AUTHENTICATE, InvalidAccessToken
 from wopi.tokens import AccessGrant, access_token_read
 
 
@@ -36,4 +36,4 @@ class WopiAccessTokenAuthentication(BaseAuthentication):
         return user, grant
 
     def authenticate_header(self, request: Request) -> str:
-        return 'Bearer realm="WOPI"'
+        return WWW_AUTHENTICATE
