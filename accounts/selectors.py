@@ -39,16 +39,16 @@ class ChannelGrant:
     folders: tuple[FolderGrant, ...] = ()
 
 
+def _with_permissions(tokens: QuerySet[AccessToken]) -> QuerySet[AccessToken]:
+    return tokens.prefetch_related(Prefetch("permissions", queryset=TokenPermission.objects.order_by("position")))
+
+
 def access_token_by_secret(*, secret: str) -> AccessToken | None:
     """The active user's token whose credential is ``secret``, with its permissions (two queries), or None."""
     if not secret or len(secret) > 512:
         return None
-    return (
-        AccessToken.objects.filter(credentials__secret_hash=secret_hash(secret), user__is_active=True)
-        .select_related("user")
-        .prefetch_related(Prefetch("permissions", queryset=TokenPermission.objects.order_by("position")))
-        .first()
-    )
+    tokens = AccessToken.objects.filter(credentials__secret_hash=secret_hash(secret), user__is_active=True)
+    return _with_permissions(tokens.select_related("user")).first()
 
 
 def user_by_session(*, session: SessionBase) -> User | None:
@@ -102,10 +102,6 @@ def user_by_basic_credentials(*, username: str, password: str) -> User | None:
     if AppPassword.objects.filter(user=user, secret_hash=secret_hash(password)).exists():
         return user
     return user if user.check_password(password) else None
-
-
-def _with_permissions(tokens: QuerySet[AccessToken]) -> QuerySet[AccessToken]:
-    return tokens.prefetch_related(Prefetch("permissions", queryset=TokenPermission.objects.order_by("position")))
 
 
 def token_list(*, user: User, after: str | None = None, limit: int = 1000) -> list[AccessToken]:

@@ -196,7 +196,11 @@ def _permission_rows(token: AccessToken, grants: Sequence[ChannelGrant]) -> list
     return rows
 
 
-def _credential_add(token: AccessToken, secret: str | None) -> str:
+def access_token_credential_add(*, token: AccessToken, secret: str | None = None) -> str:
+    """Mint a credential for ``token`` (``secret``, else a random one) and return it: stored hashed, shown once.
+
+    A credential that any token already has is ``ITEM_ID_ALREADY_EXISTS`` (the unique hash decides).
+    """
     secret = secret or secret_new(24)
     try:
         with transaction.atomic():
@@ -204,11 +208,6 @@ def _credential_add(token: AccessToken, secret: str | None) -> str:
     except IntegrityError as exc:
         raise ItemIdAlreadyExists("A token with that id already exists.") from exc
     return secret
-
-
-def access_token_credential_add(*, token: AccessToken, secret: str | None = None) -> str:
-    """Mint a credential for ``token`` and return it: it is stored hashed and shown only this once."""
-    return _credential_add(token, secret)
 
 
 @transaction.atomic
@@ -233,7 +232,7 @@ def token_create(
             token = AccessToken.objects.create(user=user, name=name, kind=kind)
     except IntegrityError as exc:
         raise ItemNameAlreadyExists(f"A token named '{name}' already exists.") from exc
-    credential = _credential_add(token, secret)
+    credential = access_token_credential_add(token=token, secret=secret)
     if kind == AccessToken.Kind.SHARED:
         TokenPermission.objects.bulk_create(_permission_rows(token, grants))
     return token, credential
@@ -249,7 +248,7 @@ def token_personal_mint(*, user: User, name: str) -> str:
     token, _ = AccessToken.objects.get_or_create(user=user, name=name, defaults={"kind": AccessToken.Kind.PERSONAL})
     if token.kind != AccessToken.Kind.PERSONAL:
         raise ItemNameAlreadyExists(f"A shared token named '{name}' already exists.")
-    return _credential_add(token, None)
+    return access_token_credential_add(token=token)
 
 
 @transaction.atomic

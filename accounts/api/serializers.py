@@ -40,20 +40,12 @@ class StringField(serializers.CharField):
         return super().to_internal_value(data)
 
 
-class IdentityField(serializers.RegexField):
+class IdentityField(StringField, serializers.RegexField):
     """An identity (contract §2.2), given as a string."""
 
-    def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
 
-
-class EmailField(serializers.EmailField):
-    def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
+class EmailField(StringField, serializers.EmailField):
+    """An email address, given as a string."""
 
 
 class StrictInput(serializers.Serializer[Any]):
