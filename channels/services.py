@@ -13,7 +13,7 @@ import time as _time
 import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -69,6 +69,7 @@ ID_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
 def new_ident() -> str:
+    """A server-chosen id: 24 random letters and digits (about 143 bits)."""
     return get_random_string(24, ID_ALPHABET)
 
 
@@ -446,9 +447,10 @@ class FileInput:
 
 @dataclass
 class EventResult:
+    """A written event and the running period its write stopped, if any (``stoppedId``)."""
+
     event: Event
     stopped_id: str | None = None
-    stopped: list[Event] = field(default_factory=list)
 
 
 def _clean_tags(tags: list[str]) -> list[str]:
@@ -776,6 +778,8 @@ def attachment_delete(*, access: Access, channel_id: str, event_id: str, file_na
 
 @dataclass
 class BatchItem:
+    """One event of a batch, with the request-unique reference its result is keyed by."""
+
     temp_ref_id: str
     data: EventInput
 
