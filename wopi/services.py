@@ -273,15 +273,21 @@ def file_lock(*, access: FileAccess, lock_id: str, old_lock_id: str | None = Non
     return file
 
 
-@transaction.atomic
-def file_lock_refresh(*, access: FileAccess, lock_id: str) -> WopiFile:
-    """RefreshLock: restart the 30 minutes of a lock whose id matches; else LockMismatch."""
+def _file_holding_lock(access: FileAccess, lock_id: str) -> WopiFile:
+    """The file row, locked, when this writer names its current lock; else LockMismatch (unlocked included)."""
     _require_write(access)
     _lock_id_check(lock_id)
     file = _locked_file(access.file.pk)
     current = current_lock(file)
     if not current or current != lock_id:
         raise LockMismatch(current, "The lock id does not match.")
+    return file
+
+
+@transaction.atomic
+def file_lock_refresh(*, access: FileAccess, lock_id: str) -> WopiFile:
+    """RefreshLock: restart the 30 minutes of a lock whose id matches; else LockMismatch."""
+    file = _file_holding_lock(access, lock_id)
     _set_lock(file, lock_id)
     return file
 
@@ -289,12 +295,7 @@ def file_lock_refresh(*, access: FileAccess, lock_id: str) -> WopiFile:
 @transaction.atomic
 def file_unlock(*, access: FileAccess, lock_id: str) -> WopiFile:
     """Unlock: release a lock whose id matches; else LockMismatch."""
-    _require_write(access)
-    _lock_id_check(lock_id)
-    file = _locked_file(access.file.pk)
-    current = current_lock(file)
-    if not current or current != lock_id:
-        raise LockMismatch(current, "The lock id does not match.")
+    file = _file_holding_lock(access, lock_id)
     _set_lock(file, "")
     return file
 

@@ -207,6 +207,14 @@ def _host_urls(request: Request, file: WopiFile, *, can_write: bool) -> dict[str
 class ActivitiesMixin:
     """AddActivities and GetActivities, served on ``/wopi/files/{id}`` and ``/wopi/files/{id}/activities``."""
 
+    def activities_operation(self, override: str, access: FileAccess, request: Request) -> Response | None:
+        """The answer of AddActivities or GetActivities when ``override`` names one of them, else None."""
+        if override == ADD_ACTIVITIES:
+            return self.add_activities(access, request)
+        if override == GET_ACTIVITIES:
+            return self.get_activities(access, request)
+        return None
+
     def add_activities(self, access: FileAccess, request: Request) -> Response:
         document = read_json_object(request)
         activities = document.get("Activities")
@@ -239,6 +247,10 @@ class ActivitiesMixin:
 
 def _override(request: Request) -> str:
     return str(request.META.get("HTTP_X_WOPI_OVERRIDE", "")).strip()
+
+
+def _unsupported(override: str) -> UnsupportedOperation:
+    return UnsupportedOperation(f"X-WOPI-Override {override[:40]!r} is not supported here.")
 
 
 def _header(request: Request, name: str) -> str:
@@ -313,10 +325,9 @@ class FileApi(ActivitiesMixin, WopiApiView):
     def post(self, request: Request, file_id: str) -> Response:
         override = _override(request)
         access = self.access(request, file_id)
-        if override == ADD_ACTIVITIES:
-            return self.add_activities(access, request)
-        if override == GET_ACTIVITIES:
-            return self.get_activities(access, request)
+        answer = self.activities_operation(override, access, request)
+        if answer is not None:
+            return answer
         lock_id = _header(request, "X-WOPI-Lock")
         if override == "LOCK":
             old = request.META.get("HTTP_X_WOPI_OLDLOCK")
@@ -347,7 +358,7 @@ class FileApi(ActivitiesMixin, WopiApiView):
                 raise InvalidWopiRequest("UserInfo is not UTF-8 text.") from exc
             user_info_put(user=access.user, info=info)
             return Response()
-        raise UnsupportedOperation(f"X-WOPI-Override {override[:40]!r} is not supported here.")
+        raise _unsupported(override)
 
     def put_relative(self, access: FileAccess, request: Request) -> Response:
         """PutRelativeFile: exactly one of the UTF-7 target headers; the answer's Url carries a new token for the
@@ -397,12 +408,10 @@ class FileActivitiesApi(ActivitiesMixin, WopiApiView):
     )
     def post(self, request: Request, file_id: str) -> Response:
         override = _override(request)
-        access = self.access(request, file_id)
-        if override == ADD_ACTIVITIES:
-            return self.add_activities(access, request)
-        if override == GET_ACTIVITIES:
-            return self.get_activities(access, request)
-        raise UnsupportedOperation(f"X-WOPI-Override {override[:40]!r} is not supported here.")
+        answer = self.activities_operation(override, self.access(request, file_id), request)
+        if answer is None:
+            raise _unsupported(override)
+        return answer
 
 
 class FileContentsApi(WopiApiView):
@@ -455,7 +464,7 @@ class FileContentsApi(WopiApiView):
         override = _override(request)
         access = self.access(request, file_id)
         if override != "PUT":
-            raise UnsupportedOperation(f"X-WOPI-Override {override[:40]!r} is not supported here.")
+            raise _unsupported(override)
         if not access.can_write:
             raise WriteNotAllowed()
         content = read_body(request, limit=settings.WOPI_MAX_FILE_BYTES)
