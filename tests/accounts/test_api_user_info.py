@@ -70,13 +70,28 @@ def test_bad_user_info_is_invalid_parameters_format_and_changes_nothing(api, use
     assert (user.email, user.display_name, user.language) == ("ann@example.edu", "Ann Archer", "en")
 
 
-def test_a_non_object_user_info_body_is_refused(api):
+def test_a_non_object_user_info_body_is_refused(api, user):
     response = api.put("/user-info", [1, 2], format="json")
 
     assert response.status_code == 400
-    assert response.json()["id"] == "INVALID_PARAMETERS_FORMAT"
+    assert response.json() == {
+        "id": "INVALID_PARAMETERS_FORMAT",
+        "message": "The parameters' format is invalid.",
+        "data": [{"param": "", "message": "Invalid data. Expected a dictionary, but got list."}],
+    }
+    user.refresh_from_db()
+    assert user.language == "en"
 
 
-def test_user_info_needs_a_session(anonymous, session_client, data_token):
-    assert anonymous.put("/user-info", {"language": "fr"}, format="json").status_code == 401
-    assert session_client(data_token).put("/user-info", {"language": "fr"}, format="json").status_code == 401
+@pytest.mark.parametrize("method", ["get", "put"])
+def test_user_info_needs_a_session(anonymous, session_client, data_token, user, method):
+    refused = {"id": "INVALID_CREDENTIALS", "message": "The credentials are missing, invalid or expired."}
+
+    responses = [
+        getattr(client, method)("/user-info", {"language": "fr"}, format="json")
+        for client in (anonymous, session_client(data_token), session_client("0" * 32))
+    ]
+
+    assert [(r.status_code, r.json(), r["WWW-Authenticate"]) for r in responses] == [(401, refused, "Pryv-Session")] * 3
+    user.refresh_from_db()
+    assert user.language == "en"
