@@ -59,6 +59,13 @@ class InvalidWopiRequest(DomainError):
     default_message = "The request is malformed."
 
 
+class UserInfoTooLong(InvalidWopiRequest):
+    """PutUserInfo past 1024 characters: a 400 (contract §16.7), however long the body."""
+
+    error_id = "USER_INFO_TOO_LONG"
+    default_message = "UserInfo is longer than 1024 characters."
+
+
 class BodyTooLarge(DomainError):
     error_id = "BODY_TOO_LARGE"
     http_status = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE

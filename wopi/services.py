@@ -25,6 +25,7 @@ from wopi.errors import (
     InvalidWopiRequest,
     LockMismatch,
     UnknownFile,
+    UserInfoTooLong,
     WriteNotAllowed,
 )
 from wopi.models import WopiFile, WopiShare, WopiUserInfo
@@ -528,7 +529,7 @@ def user_info_put(*, user: User, info: str) -> WopiUserInfo:
     """PutUserInfo: store the client's UserInfo string for the user (at most 1024 characters and no NUL, which
     PostgreSQL text cannot hold; else 400)."""
     if len(info) > MAX_USER_INFO_CHARS:
-        raise InvalidWopiRequest("UserInfo is longer than 1024 characters.")
+        raise UserInfoTooLong()
     if "\x00" in info:
         raise InvalidWopiRequest("UserInfo may not hold a NUL character.")
     stored, _ = WopiUserInfo.objects.update_or_create(user=user, defaults={"info": info})

@@ -118,8 +118,11 @@ def test_delete_file_refuses_a_locked_file_then_deletes_it(wopi, wopi_file, owne
 def test_put_user_info_is_stored_per_user_and_returned(wopi, wopi_file, owner_token):
     stored = wopi.post(wopi_file, "PUT_USER_INFO", "state ☃".encode(), token=owner_token)
     too_long = wopi.post(wopi_file, "PUT_USER_INFO", b"x" * 1025, token=owner_token)
+    far_too_long = wopi.post(wopi_file, "PUT_USER_INFO", b"x" * 100_000, token=owner_token)
 
-    assert (stored.status_code, too_long.status_code) == (200, 400)
+    assert (stored.status_code, too_long.status_code, far_too_long.status_code) == (200, 400, 400)
+    too_long_message = "UserInfo is longer than 1024 characters."
+    assert too_long["X-WOPI-ServerError"] == far_too_long["X-WOPI-ServerError"] == too_long_message
     assert WopiUserInfo.objects.get().info == "state ☃"
     assert wopi.check_file_info(wopi_file, token=owner_token).json()["UserInfo"] == "state ☃"
 

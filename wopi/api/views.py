@@ -31,6 +31,7 @@ from wopi.errors import (
     FileLargerThanExpected,
     InvalidWopiRequest,
     UnsupportedOperation,
+    UserInfoTooLong,
     WriteNotAllowed,
 )
 from wopi.models import WopiFile
@@ -351,7 +352,10 @@ class FileApi(ActivitiesMixin, WopiApiView):
             file_delete(access=access)
             return Response()
         if override == "PUT_USER_INFO":
-            raw = read_body(request, limit=4 * MAX_USER_INFO_CHARS)
+            try:
+                raw = read_body(request, limit=4 * MAX_USER_INFO_CHARS)  # 1024 characters of up to 4 bytes
+            except BodyTooLarge as exc:
+                raise UserInfoTooLong() from exc
             try:
                 info = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
