@@ -10,6 +10,15 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import BaseParser
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 from accounts.models import User
 from activities.rendering import RenderedItem, absolute_url, item_render
@@ -101,3 +110,40 @@ class StreamFeed(Feed):  # type: ignore[type-arg]
 
     def item_categories(self, item: FeedEntry) -> list[str]:
         return [item.item.source]
+
+
+class _FirstRendererNegotiation(BaseContentNegotiation):
+    """Feed readers send all kinds of Accept headers: the feed is Atom and its errors JSON whatever they say."""
+
+    def select_parser(self, request: Request, parsers: Any) -> BaseParser | None:
+        return None
+
+    def select_renderer(self, request: Request, renderers: Any, format_suffix: str | None = None) -> Any:
+        renderer: BaseRenderer = renderers[0]
+        return renderer, renderer.media_type
+
+
+class StreamFeedApi(APIView):
+    """``GET /feeds/{secret}``: the personal Atom feed (StreamFeed); the secret in the URL is the credential."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    throttle_classes: list[Any] = []
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = _FirstRendererNegotiation
+    http_method_names = ["get", "head"]
+    feed = StreamFeed()
+
+    @extend_schema(
+        summary="Personal Atom feed of the caller's stream (the URL shown on the administration page)",
+        auth=[{}],  # type: ignore[list-item]
+        responses={
+            (200, "application/atom+xml"): OpenApiResponse(OpenApiTypes.STR, description="the latest 50 activities"),
+            404: OpenApiResponse(
+                inline_serializer(name="FeedNotFound", fields={"detail": serializers.CharField()}),
+                description="unknown, reset or revoked feed URL, or an inactive user",
+            ),
+        },
+    )
+    def get(self, request: Request, secret: str) -> HttpResponse:
+        return self.feed(request._request, secret=secret)

@@ -161,3 +161,27 @@ def test_an_entry_links_to_its_activity_or_the_site_never_to_the_secret_feed_url
     entry = ElementTree.fromstring(response.content).find(f"{ATOM}entry")
     assert entry.find(f"{ATOM}link").get("href") == href
     assert path not in response.content.decode().split("<entry>", 1)[1]
+
+
+def test_the_feed_is_in_the_openapi_document_without_credentials():
+    from drf_spectacular.generators import SchemaGenerator
+
+    operation = SchemaGenerator().get_schema(request=None, public=True)["paths"]["/feeds/{secret}"]["get"]
+
+    assert operation["security"] == [{}]
+    assert set(operation["responses"]["200"]["content"]) == {"application/atom+xml"}
+    assert set(operation["responses"]) == {"200", "404"}
+    assert [p["name"] for p in operation["parameters"]] == ["secret"]
+
+
+@pytest.mark.parametrize("accept", ["application/json", "text/html", "", "application/atom+xml"])
+def test_the_feed_answers_atom_whatever_accept_says_and_an_unknown_one_is_a_json_404(client, accept):
+    path = feed_token_reset(user=UserFactory())
+
+    found = client.get(path, HTTP_ACCEPT=accept)
+    unknown = client.get("/feeds/" + "0" * 64, HTTP_ACCEPT=accept)
+
+    assert found.status_code == 200
+    assert found["Content-Type"] == "application/atom+xml; charset=utf-8"
+    assert unknown.status_code == 404
+    assert unknown.json() == {"detail": "Not found."}
