@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from rest_framework.negotiation import BaseContentNegotiation
@@ -13,26 +13,28 @@ from rest_framework.request import Request
 from activities.api.ocs import ocs_format, php_json, php_xml
 
 
-class OcsXmlRenderer(BaseRenderer):
+class _OcsRenderer(BaseRenderer):
+    """An OCS body in one format; ``None`` (a wire status without body: 304, 204) renders as nothing."""
+
+    charset = "utf-8"
+    encode: Callable[[Any], bytes]
+
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Mapping[str, Any] | None = None
+    ) -> bytes:
+        return b"" if data is None else self.encode(data)
+
+
+class OcsXmlRenderer(_OcsRenderer):
     media_type = "application/xml"
     format = "xml"
-    charset = "utf-8"
-
-    def render(
-        self, data: Any, accepted_media_type: str | None = None, renderer_context: Mapping[str, Any] | None = None
-    ) -> bytes:
-        return b"" if data is None else php_xml(data)
+    encode = staticmethod(php_xml)
 
 
-class OcsJsonRenderer(BaseRenderer):
+class OcsJsonRenderer(_OcsRenderer):
     media_type = "application/json"
     format = "json"
-    charset = "utf-8"
-
-    def render(
-        self, data: Any, accepted_media_type: str | None = None, renderer_context: Mapping[str, Any] | None = None
-    ) -> bytes:
-        return b"" if data is None else php_json(data)
+    encode = staticmethod(php_json)
 
 
 class OcsContentNegotiation(BaseContentNegotiation):
