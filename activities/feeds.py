@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from accounts.models import User
+from activities.api.ocs import xml_safe
 from activities.rendering import RenderedItem, absolute_url, item_render
 from activities.selectors import StreamFilter, StreamItem, feed_user_by_secret, stream_page
 
@@ -50,6 +51,9 @@ class FeedEntry:
 class StreamFeed(Feed):  # type: ignore[type-arg]
     """Atom feed of the latest 50 activities of the user the secret URL belongs to; unknown secrets are 404.
 
+    Text that XML 1.0 cannot carry (a control character in a name or message) is dropped, as in the OCS XML:
+    Django's feed writer would otherwise fail the whole feed.
+
     Three queries: the user by the hash of the secret, then a stream page (the keyset selector of the OCS API).
     """
 
@@ -72,7 +76,7 @@ class StreamFeed(Feed):  # type: ignore[type-arg]
         return FeedOwner(user=user, path=request.path, host=host, base_url=f"{request.scheme}://{host}")
 
     def title(self, obj: FeedOwner) -> str:
-        return f"Activity of {obj.user.shown_name}"
+        return xml_safe(f"Activity of {obj.user.shown_name}")
 
     def subtitle(self, obj: FeedOwner) -> str:
         return "What happened in the Activity Hub that concerns you."
@@ -85,12 +89,12 @@ class StreamFeed(Feed):  # type: ignore[type-arg]
         return [FeedEntry(obj, item, item_render(item, viewer_id=obj.user.pk)) for item in page.items]
 
     def item_title(self, item: FeedEntry) -> str:
-        return item.rendered.subject.text
+        return xml_safe(item.rendered.subject.text)
 
     def item_description(self, item: FeedEntry) -> str:
         # Atom1Feed writes the description as ``<summary type="html">``: the plain message is escaped so that
         # a reader shows the text someone wrote instead of running it as HTML.
-        return escape(item.rendered.message.text)
+        return escape(xml_safe(item.rendered.message.text))
 
     def item_link(self, item: FeedEntry) -> str:
         """The activity's own http(s) or site link, else the site: never the feed's secret URL (entries get shared)."""
@@ -100,7 +104,7 @@ class StreamFeed(Feed):  # type: ignore[type-arg]
         return f"tag:{item.owner.host},2026:activity:{item.item.id}"
 
     def item_author_name(self, item: FeedEntry) -> str:
-        return item.item.actor_name or item.item.actor_ref
+        return xml_safe(item.item.actor_name or item.item.actor_ref)
 
     def item_pubdate(self, item: FeedEntry) -> datetime:
         return item.item.created
@@ -109,7 +113,7 @@ class StreamFeed(Feed):  # type: ignore[type-arg]
         return item.item.created
 
     def item_categories(self, item: FeedEntry) -> list[str]:
-        return [item.item.source]
+        return [xml_safe(item.item.source)]
 
 
 class _FirstRendererNegotiation(BaseContentNegotiation):

@@ -104,8 +104,13 @@ def _xml_into(out: list[str], items: Iterable[tuple[Any, Any]], depth: int) -> N
             out.append(f"{pad}<{tag}>{_xml_text(text)}</{tag}>\n")
 
 
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot carry (C0 controls but tab/CR/LF, surrogates, U+FFFE/U+FFFF)."""
+    return _XML_INVALID.sub("", text)
+
+
 def _xml_text(text: str) -> str:
-    text = _XML_INVALID.sub("", text)
+    text = xml_safe(text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
 
 

@@ -185,3 +185,19 @@ def test_the_feed_answers_atom_whatever_accept_says_and_an_unknown_one_is_a_json
     assert found["Content-Type"] == "application/atom+xml; charset=utf-8"
     assert unknown.status_code == 404
     assert unknown.json() == {"detail": "Not found."}
+
+
+def test_characters_xml_cannot_carry_are_dropped_from_the_feed(client):
+    reader, actor = UserFactory(display_name="Ann\x02 Lee"), UserFactory(display_name="Bob\x1b Roy")
+    _record(actor, reader, "wrote\x01 a\x0bnote", message="line\x00one\x1f\ufffe", object_name="n\x08")
+    path = feed_token_reset(user=reader)
+
+    response = client.get(path)
+
+    assert response.status_code == 200
+    feed = ElementTree.fromstring(response.content)
+    entry = feed.find(f"{ATOM}entry")
+    assert feed.findtext(f"{ATOM}title") == "Activity of Ann Lee"
+    assert entry.findtext(f"{ATOM}title") == "Bob Roy wrote anote"
+    assert entry.findtext(f"{ATOM}summary") == "lineone"
+    assert entry.findtext(f"{ATOM}author/{ATOM}name") == "Bob Roy"
