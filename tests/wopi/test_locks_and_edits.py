@@ -46,6 +46,15 @@ def test_lock_conflicts_are_409_with_the_current_lock(wopi, wopi_file, owner_tok
     assert WopiFile.objects.get().lock_id == "L3"
 
 
+def test_an_empty_old_lock_header_is_a_plain_lock(wopi, wopi_file, owner_token):
+    taken = lock(wopi, wopi_file, owner_token, "L1", old="")
+    again = lock(wopi, wopi_file, owner_token, "L2", old="")
+
+    assert (taken.status_code, taken.content, taken["X-WOPI-ItemVersion"]) == (200, b"", "1")
+    assert (again.status_code, again["X-WOPI-Lock"]) == (409, "L1")
+    assert WopiFile.objects.get().lock_id == "L1"
+
+
 def test_unlock_of_an_unlocked_file_is_409_with_an_empty_lock(wopi, wopi_file, owner_token):
     response = wopi.post(wopi_file, "UNLOCK", token=owner_token, headers={"X-WOPI-Lock": "L1"})
 

@@ -331,8 +331,9 @@ class FileApi(ActivitiesMixin, WopiApiView):
             return answer
         lock_id = _header(request, "X-WOPI-Lock")
         if override == "LOCK":
-            old = request.META.get("HTTP_X_WOPI_OLDLOCK")
-            return _versioned(file_lock(access=access, lock_id=lock_id, old_lock_id=None if old is None else str(old)))
+            # UnlockAndRelock only with a non-empty X-WOPI-OldLock: empty means none, as X-WOPI-Lock does on rename.
+            old = _header(request, "X-WOPI-OldLock")
+            return _versioned(file_lock(access=access, lock_id=lock_id, old_lock_id=old or None))
         if override == "REFRESH_LOCK":
             file_lock_refresh(access=access, lock_id=lock_id)
             return Response()
