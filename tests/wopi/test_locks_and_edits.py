@@ -181,3 +181,19 @@ def test_of_twenty_clients_locking_at_once_exactly_one_wins(live_server):
     winner = WopiFile.objects.get(pk=wopi_file.pk).lock_id
     assert sorted(status for status, _ in results) == [200] + [409] * 19
     assert {lock_id for status, lock_id in results if status == 409} == {winner}
+
+
+def test_put_file_with_a_content_length_that_is_no_number_is_400_and_writes_nothing(client, wopi_file, owner_token):
+    response = client.generic(
+        "POST",
+        f"/wopi/files/{wopi_file.pk}/contents?access_token={owner_token}",
+        data=b"",
+        content_type="",
+        HTTP_X_WOPI_OVERRIDE="PUT",
+        CONTENT_LENGTH="twelve",
+    )
+
+    assert (response.status_code, response.content) == (400, b"")
+    assert response["X-WOPI-ServerError"] == "Content-Length is not a number."
+    wopi_file.refresh_from_db()
+    assert (wopi_file.version, wopi_file.size) == (1, 5)

@@ -67,3 +67,20 @@ def test_the_file_operation_documents_each_override_with_its_headers_bodies_and_
 
 def test_the_host_page_is_a_browser_page_not_an_api_operation(schema):
     assert not [path for path in schema["paths"] if path.startswith("/wopi/open")]
+
+
+def test_every_status_an_operation_answers_is_documented(schema):
+    codes = {
+        operation["operationId"]: sorted(operation["responses"])
+        for path, item in schema["paths"].items()
+        if path.startswith("/wopi/")
+        for operation in item.values()
+    }
+
+    assert codes == {
+        "wopi_check_file_info": ["200", "401", "404", "429", "500"],
+        "wopi_file_operation": ["200", "400", "401", "404", "409", "413", "429", "500", "501"],
+        "wopi_file_activities": ["200", "400", "401", "404", "413", "429", "500", "501"],
+        "wopi_get_file": ["200", "400", "401", "404", "412", "429", "500"],
+        "wopi_put_file": ["200", "400", "401", "404", "409", "413", "429", "500", "501"],
+    }

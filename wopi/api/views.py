@@ -463,7 +463,7 @@ class FileContentsApi(WopiApiView):
             _SERVER_ERROR_HEADER,
         ],
         request={"application/octet-stream": OpenApiTypes.BINARY},
-        responses={200: OpenApiResponse(description="Stored"), **_errors(401, 404, 409, 413, 429, 500, 501)},
+        responses={200: OpenApiResponse(description="Stored"), **_errors(400, 401, 404, 409, 413, 429, 500, 501)},
     )
     def post(self, request: Request, file_id: str) -> Response:
         override = _override(request)
