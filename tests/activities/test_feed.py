@@ -189,7 +189,7 @@ def test_the_feed_answers_atom_whatever_accept_says_and_an_unknown_one_is_a_json
 
 def test_characters_xml_cannot_carry_are_dropped_from_the_feed(client):
     reader, actor = UserFactory(display_name="Ann\x02 Lee"), UserFactory(display_name="Bob\x1b Roy")
-    _record(actor, reader, "wrote\x01 a\x0bnote", message="line\x00one\x1f\ufffe", object_name="n\x08")
+    _record(actor, reader, "wrote\x01 a\x0bnote", message="line\x0cone\x1f\ufffe", object_name="n\x08")
     path = feed_token_reset(user=reader)
 
     response = client.get(path)
