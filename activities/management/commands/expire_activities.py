@@ -9,6 +9,8 @@ from django.utils import timezone
 from accounts.progress import Progress
 from activities.retention import activity_expire, activity_expired_count
 
+MAX_DAYS = 36500
+
 
 class Command(BaseCommand):
     help = "Delete activities older than --days days (and their stream entries), in batches, with progress."
@@ -23,6 +25,8 @@ class Command(BaseCommand):
         batch_size: int = options["batch_size"]
         if days < 1:
             raise CommandError("--days must be 1 or more (0 would delete every activity).")
+        if days > MAX_DAYS:
+            raise CommandError(f"--days must be at most {MAX_DAYS} (a hundred years).")
         if batch_size < 1:
             raise CommandError("--batch-size must be 1 or more.")
         before = timezone.now() - timedelta(days=days)
