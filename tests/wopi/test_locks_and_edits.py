@@ -6,7 +6,9 @@ from django.db import close_old_connections
 from activities.models import Activity
 from tests.factories import UserFactory, WopiShareFactory
 from tests.wopi.conftest import token_for
+from wopi.api import base
 from wopi.models import WopiFile, WopiUserInfo
+from wopi.selectors import file_access
 
 pytestmark = pytest.mark.django_db
 
@@ -197,3 +199,19 @@ def test_put_file_with_a_content_length_that_is_no_number_is_400_and_writes_noth
     assert response["X-WOPI-ServerError"] == "Content-Length is not a number."
     wopi_file.refresh_from_db()
     assert (wopi_file.version, wopi_file.size) == (1, 5)
+
+
+def test_get_file_racing_a_put_file_answers_the_new_bytes_not_a_500(
+    wopi, wopi_file, owner_token, monkeypatch, django_capture_on_commit_callbacks
+):
+    stale = file_access(user=wopi_file.owner, file_id=str(wopi_file.pk))
+    lock(wopi, wopi_file, owner_token, "L1")
+    with django_capture_on_commit_callbacks(execute=True):
+        wopi.post(wopi_file, "PUT", b"saved", token=owner_token, suffix="/contents", headers={"X-WOPI-Lock": "L1"})
+    reads = iter([stale])
+    monkeypatch.setattr(base, "file_access", lambda **kwargs: next(reads, None) or file_access(**kwargs))
+
+    response = wopi.call("GET", wopi_file.pk, "/contents", token=owner_token)
+
+    assert response.status_code == 200
+    assert (b"".join(response.streaming_content), response["X-WOPI-ItemVersion"]) == (b"saved", "2")

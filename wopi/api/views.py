@@ -265,6 +265,18 @@ def _utf7_header(value: str, what: str) -> str:
         raise InvalidWopiRequest(f"{what} is not UTF-7 text.") from exc
 
 
+def _max_expected_size(request: Request) -> int | None:
+    """GetFile's X-WOPI-MaxExpectedSize in bytes; None when absent, or past 20 digits (more than any file, and no
+    int() of thousands of digits); a value that is not ASCII digits is a 400."""
+    limit = _header(request, "X-WOPI-MaxExpectedSize").strip()
+    if not limit:
+        return None
+    if not (limit.isascii() and limit.isdigit()):
+        raise InvalidWopiRequest("X-WOPI-MaxExpectedSize is not a number.")
+    digits = limit.lstrip("0") or "0"
+    return int(digits) if len(digits) <= 20 else None
+
+
 def wopi_src(request: Request, file: WopiFile) -> str:
     """The file's WOPISrc: the absolute URL of its CheckFileInfo, as the client called this host."""
     return request.build_absolute_uri(reverse("wopi-api:file", kwargs={"file_id": str(file.pk)}))
@@ -436,15 +448,17 @@ class FileContentsApi(WopiApiView):
     )
     def get(self, request: Request, file_id: str) -> HttpResponseBase:
         access = self.access(request, file_id)
-        limit = str(request.META.get("HTTP_X_WOPI_MAXEXPECTEDSIZE", "")).strip()
-        if limit:
-            if not (limit.isascii() and limit.isdigit()):
-                raise InvalidWopiRequest("X-WOPI-MaxExpectedSize is not a number.")
-            # Past 20 digits the limit exceeds any file: no int() of thousands of digits (a ValueError).
-            digits = limit.lstrip("0") or "0"
-            if len(digits) <= 20 and access.file.size > int(digits):
-                raise FileLargerThanExpected()
-        response = FileResponse(access.file.content.open("rb"), content_type="application/octet-stream")
+        limit = _max_expected_size(request)
+        try:
+            content = access.file.content.open("rb")
+        except FileNotFoundError:
+            # A PutFile committed between the row read and this open, and removed those bytes: read the row again.
+            access = self.access(request, file_id)
+            content = access.file.content.open("rb")
+        if limit is not None and access.file.size > limit:
+            content.close()
+            raise FileLargerThanExpected()
+        response = FileResponse(content, content_type="application/octet-stream")
         response["X-WOPI-ItemVersion"] = str(access.file.version)
         return response
 
