@@ -35,4 +35,4 @@ def test_seed_demo_is_idempotent_and_prints_credentials(capsys):
     assert (User.objects.count(), Channel.objects.count(), Activity.objects.count()) == counts
     assert "ann    / demo-password-2026" in first.out
     assert "Seeding demo" in first.err
-    assert counts[2] > 0
+    assert set(Activity.objects.values_list("source", flat=True)) >= {"channels", "wopi", "aggiefeed"}
