@@ -2,6 +2,8 @@
 
 Rule of thumb: an unknown thing named in the path is a 404, one referenced from the body or the query is
 a 400; what a token may not see is unknown to it, what it may see but not change is 403 FORBIDDEN.
+The ids both Pryv apps raise (ITEM_NAME_ALREADY_EXISTS, ITEM_ID_ALREADY_EXISTS, INVALID_ITEM_ID) are
+accounts' classes, imported from ``accounts.errors``.
 """
 
 from rest_framework import status
@@ -47,21 +49,6 @@ class Forbidden(DomainError):
     error_id = "FORBIDDEN"
     http_status = status.HTTP_403_FORBIDDEN
     default_message = "The access token does not grant permission for this operation."
-
-
-class ItemNameAlreadyExists(DomainError):
-    error_id = "ITEM_NAME_ALREADY_EXISTS"
-    default_message = "An item with that name already exists."
-
-
-class ItemIdAlreadyExists(DomainError):
-    error_id = "ITEM_ID_ALREADY_EXISTS"
-    default_message = "An item with that id already exists."
-
-
-class InvalidItemId(DomainError):
-    error_id = "INVALID_ITEM_ID"
-    default_message = "The id is not a valid identity or is reserved."
 
 
 class InvalidOperation(DomainError):

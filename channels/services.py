@@ -23,17 +23,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.crypto import get_random_string
 
+from accounts.errors import InvalidItemId, ItemIdAlreadyExists, ItemNameAlreadyExists
 from accounts.models import User
 from accounts.services import token_permissions_drop
 from activities.services import activity_record
 from channels.errors import (
     AttachmentTooLarge,
     Forbidden,
-    InvalidItemId,
     InvalidOperation,
     InvalidParametersFormat,
-    ItemIdAlreadyExists,
-    ItemNameAlreadyExists,
     MissingFolder,
     MissingParameter,
     PeriodsOverlap,

@@ -6,34 +6,19 @@ unknown properties are refused and the read-only ones are ignored.
 
 from __future__ import annotations
 
-import unicodedata
-from typing import Any, ClassVar
+from typing import Any
 
 from django.core.validators import RegexValidator
 from rest_framework import serializers
 
+from accounts.api.serializers import StrictInput, StringField
+from accounts.validators import validate_no_control_characters
 from channels.models import Event
 from channels.selectors import EVENTS_MAX_LIMIT, FolderItem
-
-
-def no_control_characters(value: str) -> None:
-    """Names are shown in lists and pages: control characters (tabs, newlines, bells...) are refused."""
-    if any(unicodedata.category(char) == "Cc" for char in value):
-        raise serializers.ValidationError("Control characters are not allowed.")
-
 
 TYPE_PART = RegexValidator(r"^[a-z0-9-]+$", "Only lowercase letters, digits and dashes.")
 EVENT_READ_ONLY = frozenset({"id", "attachments", "modified", "channelId"})
 FOLDER_READ_ONLY = frozenset({"channelId", "children", "timeCount"})
-
-
-class StrictCharField(serializers.CharField):
-    """A JSON string, never a number or a boolean turned into one."""
-
-    def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
 
 
 class StrictBooleanField(serializers.BooleanField):
@@ -63,24 +48,11 @@ class ObjectField(serializers.JSONField):
         return super().to_internal_value(data)
 
 
-class StrictInput(serializers.Serializer[Any]):
-    """An input object that refuses properties it does not know, but for those it silently ignores."""
-
-    ignored: ClassVar[frozenset[str]] = frozenset()
-
-    def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, dict):
-            unknown = sorted(str(key) for key in data if key not in self.fields and key not in self.ignored)
-            if unknown:
-                raise serializers.ValidationError({key: ["Unknown property."] for key in unknown})
-        return super().to_internal_value(data)
-
-
 class ChannelCreateInput(StrictInput):
     ignored = frozenset({"trashed", "timeCount"})
 
-    id = StrictCharField(required=False, max_length=100, help_text="client-chosen id (identity, not reserved)")
-    name = StrictCharField(max_length=255, validators=[no_control_characters])
+    id = StringField(required=False, max_length=100, help_text="client-chosen id (identity, not reserved)")
+    name = StringField(max_length=255, validators=[validate_no_control_characters])
     enforceNoEventsOverlap = StrictBooleanField(required=False, default=True)
     clientData = ObjectField(required=False, default=dict)
 
@@ -88,7 +60,7 @@ class ChannelCreateInput(StrictInput):
 class ChannelUpdateInput(StrictInput):
     ignored = frozenset({"id", "timeCount"})
 
-    name = StrictCharField(required=False, max_length=255, validators=[no_control_characters])
+    name = StringField(required=False, max_length=255, validators=[validate_no_control_characters])
     enforceNoEventsOverlap = StrictBooleanField(required=False)
     clientData = ObjectField(required=False, help_text="merged: null removes a key")
     trashed = StrictBooleanField(required=False)
@@ -110,16 +82,12 @@ class CreatedOutput(serializers.Serializer[Any]):
     id = serializers.CharField()
 
 
-class EmptyOutput(serializers.Serializer[Any]):
-    """``{}``: the body of a successful update or delete (contract §1.4)."""
-
-
 class FolderCreateInput(StrictInput):
     ignored = FOLDER_READ_ONLY
 
-    id = StrictCharField(required=False, max_length=100)
-    name = StrictCharField(max_length=255, validators=[no_control_characters])
-    parentId = StrictCharField(required=False, allow_null=True, max_length=100)
+    id = StringField(required=False, max_length=100)
+    name = StringField(max_length=255, validators=[validate_no_control_characters])
+    parentId = StringField(required=False, allow_null=True, max_length=100)
     hidden = StrictBooleanField(required=False, default=False)
     clientData = ObjectField(required=False, default=dict)
     trashed = StrictBooleanField(required=False, help_text="ignored on creation")
@@ -128,15 +96,15 @@ class FolderCreateInput(StrictInput):
 class FolderUpdateInput(StrictInput):
     ignored = FOLDER_READ_ONLY | {"id"}
 
-    name = StrictCharField(required=False, max_length=255, validators=[no_control_characters])
-    parentId = StrictCharField(required=False, allow_null=True, max_length=100, help_text="moves the folder")
+    name = StringField(required=False, max_length=255, validators=[validate_no_control_characters])
+    parentId = StringField(required=False, allow_null=True, max_length=100, help_text="moves the folder")
     hidden = StrictBooleanField(required=False)
     clientData = ObjectField(required=False, help_text="merged: null removes a key")
     trashed = StrictBooleanField(required=False)
 
 
 class FolderMoveInput(StrictInput):
-    parentId = StrictCharField(allow_null=True, max_length=100)
+    parentId = StringField(allow_null=True, max_length=100)
 
 
 class FolderTreeQuery(serializers.Serializer[Any]):
@@ -182,10 +150,10 @@ class FolderOutput(serializers.Serializer[Any]):
 
 class EventTypeInput(StrictInput):
     # "class" is a Python keyword: the field is declared below.
-    format = StrictCharField(max_length=100, validators=[TYPE_PART])
+    format = StringField(max_length=100, validators=[TYPE_PART])
 
 
-EventTypeInput._declared_fields["class"] = StrictCharField(max_length=100, validators=[TYPE_PART])
+EventTypeInput._declared_fields["class"] = StringField(max_length=100, validators=[TYPE_PART])
 
 
 class EventFieldsInput(StrictInput):
@@ -195,14 +163,12 @@ class EventFieldsInput(StrictInput):
 
     time = StrictFloatField(required=False, min_value=0, max_value=1e12)
     duration = StrictFloatField(required=False, allow_null=True, min_value=0, max_value=1e12)
-    folderId = StrictCharField(required=False, allow_null=True, max_length=100)
+    folderId = StringField(required=False, allow_null=True, max_length=100)
     type = EventTypeInput(required=False)
     value = serializers.JSONField(required=False, allow_null=True)
-    tags = serializers.ListField(
-        child=StrictCharField(max_length=500, allow_blank=True), required=False, max_length=100
-    )
-    description = StrictCharField(required=False, allow_blank=True, max_length=10_000, trim_whitespace=False)
-    comment = StrictCharField(required=False, allow_blank=True, max_length=10_000, trim_whitespace=False)
+    tags = serializers.ListField(child=StringField(max_length=500, allow_blank=True), required=False, max_length=100)
+    description = StringField(required=False, allow_blank=True, max_length=10_000, trim_whitespace=False)
+    comment = StringField(required=False, allow_blank=True, max_length=10_000, trim_whitespace=False)
     clientData = ObjectField(required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -230,13 +196,13 @@ class EventUpdateInput(EventFieldsInput):
 
 
 class EventStopInput(StrictInput):
-    id = StrictCharField(required=False, max_length=100)
+    id = StringField(required=False, max_length=100)
     time = StrictFloatField(required=False, min_value=0, max_value=1e12)
 
 
 class BatchItemInput(EventCreateInput):
-    tempRefId = StrictCharField(required=False, max_length=100)
-    clientId = StrictCharField(required=False, max_length=100, help_text="alias of tempRefId")
+    tempRefId = StringField(required=False, max_length=100)
+    clientId = StringField(required=False, max_length=100, help_text="alias of tempRefId")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)

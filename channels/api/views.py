@@ -22,6 +22,7 @@ from rest_framework.response import Response
 
 from accounts.api.authentication import PryvSessionAuthentication
 from accounts.api.base import PryvAPIView, authenticated_user
+from accounts.api.serializers import EmptyOutput, PryvErrorOutput
 from accounts.models import AccessToken
 from channels import selectors, services
 from channels.api.authentication import PryvTokenOrSessionAuthentication
@@ -33,7 +34,6 @@ from channels.api.serializers import (
     ChannelStateQuery,
     ChannelUpdateInput,
     CreatedOutput,
-    EmptyOutput,
     EventCreateInput,
     EventOutput,
     EventQueryInput,
@@ -58,18 +58,9 @@ TAGS = ["Pryv activity"]
 ADMIN_TAGS = ["Pryv administration"]
 INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"})
 
-PryvError = inline_serializer(
-    name="PryvActivityError",
-    fields={
-        "id": serializers.CharField(help_text="stable error id, e.g. UNKNOWN_FOLDER"),
-        "message": serializers.CharField(),
-        "data": serializers.JSONField(required=False, help_text="details, documented per error"),
-    },
-)
-
 
 def _error(description: str) -> OpenApiResponse:
-    return OpenApiResponse(PryvError, description=description)
+    return OpenApiResponse(PryvErrorOutput, description=description)
 
 
 BAD_INPUT = "INVALID_REQUEST_STRUCTURE (bad JSON or multipart) or INVALID_PARAMETERS_FORMAT (data: [{param, message}])"

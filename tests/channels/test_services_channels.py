@@ -1,10 +1,8 @@
 import pytest
 
+from accounts.errors import InvalidItemId, ItemIdAlreadyExists, ItemNameAlreadyExists
 from channels.errors import (
-    InvalidItemId,
     InvalidParametersFormat,
-    ItemIdAlreadyExists,
-    ItemNameAlreadyExists,
     UnknownChannel,
 )
 from channels.models import Attachment, Channel, Event, Folder
