@@ -87,6 +87,19 @@ def _check_ident(ident: str, *, reserved: frozenset[str] = frozenset({"null", "*
         raise InvalidItemId(f"'{shown(ident)}' is not a valid id or is reserved.")
 
 
+def _set_given(instance: Channel | Folder | Event, **values: Any) -> list[str]:
+    """Set each value a partial update gives (not ``UNSET``) on ``instance``, ``client_data`` merged into the
+    stored one (contract §2.3); the names of the fields set, for ``save(update_fields=...)``.
+    """
+    fields: list[str] = []
+    for field, value in values.items():
+        if isinstance(value, Unset):
+            continue
+        setattr(instance, field, merge_client_data(instance.client_data, value) if field == "client_data" else value)
+        fields.append(field)
+    return fields
+
+
 def _check_name(name: str) -> str:
     """Channel and folder names: not blank, no control characters (they are shown in lists and pages)."""
     if not name.strip():
@@ -198,15 +211,9 @@ def channel_update(
             raise ItemNameAlreadyExists(f"A channel named '{name}' already exists.")
         channel.name = name
         fields.append("name")
-    if not isinstance(enforce_no_events_overlap, Unset):
-        channel.enforce_no_events_overlap = enforce_no_events_overlap
-        fields.append("enforce_no_events_overlap")
-    if not isinstance(client_data, Unset):
-        channel.client_data = merge_client_data(channel.client_data, client_data)
-        fields.append("client_data")
-    if not isinstance(trashed, Unset):
-        channel.trashed = trashed
-        fields.append("trashed")
+    fields += _set_given(
+        channel, enforce_no_events_overlap=enforce_no_events_overlap, client_data=client_data, trashed=trashed
+    )
     try:
         with transaction.atomic():
             channel.save(update_fields=fields)
@@ -339,15 +346,7 @@ def folder_update(
     if new_name != folder.name:
         folder.name = new_name
         fields.append("name")
-    if not isinstance(hidden, Unset):
-        folder.hidden = hidden
-        fields.append("hidden")
-    if not isinstance(client_data, Unset):
-        folder.client_data = merge_client_data(folder.client_data, client_data)
-        fields.append("client_data")
-    if not isinstance(trashed, Unset):
-        folder.trashed = trashed
-        fields.append("trashed")
+    fields += _set_given(folder, hidden=hidden, client_data=client_data, trashed=trashed)
     if fields:
         folder.save(update_fields=fields)
     if moved:
@@ -709,12 +708,14 @@ def event_update(*, access: Access, channel_id: str, event_id: str, data: EventI
     if not isinstance(data.trashed, Unset):
         timing = timing or data.trashed != event.trashed
         event.trashed = data.trashed
-    for name in ("type_class", "type_format", "description", "client_data"):
-        value = getattr(data, name)
-        if not isinstance(value, Unset):
-            setattr(event, name, merge_client_data(event.client_data, value) if name == "client_data" else value)
-    if not isinstance(data.value, Unset):
-        event.value = data.value
+    _set_given(
+        event,
+        type_class=data.type_class,
+        type_format=data.type_format,
+        description=data.description,
+        client_data=data.client_data,
+        value=data.value,
+    )
     if not isinstance(data.tags, Unset):
         event.tags = _clean_tags(data.tags)
     _apply_shape(event)

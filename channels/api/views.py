@@ -6,6 +6,7 @@ Each view validates its input, calls one service or selector and serializes the 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -50,6 +51,7 @@ from channels.api.serializers import (
     StoppedOutput,
 )
 from channels.errors import UnknownAttachment
+from channels.models import Event
 from channels.services import UNSET, BatchItem, EventInput, EventResult, FileInput
 from config.errors import pryv_body
 from config.parsers import JSONParser, json_loads
@@ -70,6 +72,15 @@ FORBIDDEN = _error("FORBIDDEN: the token may see this but its level is too low")
 UNKNOWN_CHANNEL = _error("UNKNOWN_CHANNEL")
 TOO_LARGE = _error("REQUEST_TOO_LARGE")
 CHANNEL_ERRORS = {401: NO_TOKEN, 404: UNKNOWN_CHANNEL}
+
+
+def _write_responses(
+    code: int, output: Any, bad_input: str, errors: dict[int, OpenApiResponse] | None = None
+) -> dict[int, Any]:
+    """The answers of a token write with a body: its success, a 400 (``bad_input`` says which ids), 403 for
+    a level too low, 413 for a body too large, and the lookup errors of the path (the channel's by default).
+    """
+    return {code: output, 400: _error(bad_input), 403: FORBIDDEN, 413: TOO_LARGE, **(errors or CHANNEL_ERRORS)}
 
 
 def _event_input(data: dict[str, Any]) -> EventInput:
@@ -96,6 +107,10 @@ def _result(result: EventResult) -> dict[str, str]:
     if result.stopped_id is not None:
         body["stoppedId"] = result.stopped_id
     return body
+
+
+def _events_response(events: Iterable[Event], channel_id: str) -> Response:
+    return Response(EventOutput(events, many=True, context={"channel_id": channel_id}).data)
 
 
 def _files(request: Request) -> list[FileInput]:
@@ -239,16 +254,12 @@ class FolderListApi(ChannelsAPIView):
         tags=TAGS,
         operation_id="pryv_folders_create",
         request=FolderCreateInput,
-        responses={
-            201: CreatedOutput,
-            400: _error(
-                "UNKNOWN_FOLDER (parentId), ITEM_NAME_ALREADY_EXISTS, ITEM_ID_ALREADY_EXISTS, INVALID_ITEM_ID, "
-                "INVALID_OPERATION (data.trashed) or " + BAD_INPUT
-            ),
-            403: FORBIDDEN,
-            413: TOO_LARGE,
-            **CHANNEL_ERRORS,
-        },
+        responses=_write_responses(
+            201,
+            CreatedOutput,
+            "UNKNOWN_FOLDER (parentId), ITEM_NAME_ALREADY_EXISTS, ITEM_ID_ALREADY_EXISTS, INVALID_ITEM_ID, "
+            f"INVALID_OPERATION (data.trashed) or {BAD_INPUT}",
+        ),
     )
     def post(self, request: Request, channel_id: str) -> Response:
         """Create a folder at the root (whole-channel ``manage``) or under ``parentId`` (``manage`` on it)."""
@@ -302,16 +313,13 @@ class FolderDetailApi(ChannelsAPIView):
         tags=TAGS,
         operation_id="pryv_folders_create_child",
         request=FolderCreateInput,
-        responses={
-            201: CreatedOutput,
-            400: _error(
-                "ITEM_NAME_ALREADY_EXISTS, ITEM_ID_ALREADY_EXISTS, INVALID_ITEM_ID, INVALID_OPERATION "
-                "(data.trashed) or " + BAD_INPUT
-            ),
-            403: FORBIDDEN,
-            413: TOO_LARGE,
-            **FOLDER_ERRORS,
-        },
+        responses=_write_responses(
+            201,
+            CreatedOutput,
+            "ITEM_NAME_ALREADY_EXISTS, ITEM_ID_ALREADY_EXISTS, INVALID_ITEM_ID, INVALID_OPERATION (data.trashed) or "
+            + BAD_INPUT,
+            FOLDER_ERRORS,
+        ),
     )
     def post(self, request: Request, channel_id: str, folder_id: str) -> Response:
         """Create a child of the folder named in the path (it wins over a ``parentId`` in the body)."""
@@ -321,16 +329,13 @@ class FolderDetailApi(ChannelsAPIView):
         tags=TAGS,
         operation_id="pryv_folders_update",
         request=FolderUpdateInput,
-        responses={
-            200: EmptyOutput,
-            400: _error(
-                "UNKNOWN_FOLDER (parentId), ITEM_NAME_ALREADY_EXISTS, INVALID_OPERATION (data.reason = cycle, "
-                "or data.trashed) or " + BAD_INPUT
-            ),
-            403: FORBIDDEN,
-            413: TOO_LARGE,
-            **FOLDER_ERRORS,
-        },
+        responses=_write_responses(
+            200,
+            EmptyOutput,
+            "UNKNOWN_FOLDER (parentId), ITEM_NAME_ALREADY_EXISTS, INVALID_OPERATION (data.reason = cycle, "
+            f"or data.trashed) or {BAD_INPUT}",
+            FOLDER_ERRORS,
+        ),
     )
     def put(self, request: Request, channel_id: str, folder_id: str) -> Response:
         """Change name, parent (a move), hidden, clientData (merged) or trashed; needs ``manage``."""
@@ -381,13 +386,12 @@ class FolderMoveApi(ChannelsAPIView):
         tags=TAGS,
         operation_id="pryv_folders_move",
         request=FolderMoveInput,
-        responses={
-            200: EmptyOutput,
-            400: _error("UNKNOWN_FOLDER, ITEM_NAME_ALREADY_EXISTS, INVALID_OPERATION or " + BAD_INPUT),
-            403: FORBIDDEN,
-            413: TOO_LARGE,
-            **FOLDER_ERRORS,
-        },
+        responses=_write_responses(
+            200,
+            EmptyOutput,
+            "UNKNOWN_FOLDER, ITEM_NAME_ALREADY_EXISTS, INVALID_OPERATION or " + BAD_INPUT,
+            FOLDER_ERRORS,
+        ),
     )
     def post(self, request: Request, channel_id: str, folder_id: str) -> Response:
         """Move the folder under ``parentId`` (null: the root), as a PUT with only ``parentId``."""
@@ -462,19 +466,13 @@ class EventListApi(UploadAPIView):
                 tags=query.get("tags", ()),
             ),
         )
-        return Response(EventOutput(events, many=True, context={"channel_id": channel_id}).data)
+        return _events_response(events, channel_id)
 
     @extend_schema(
         tags=TAGS,
         operation_id="pryv_events_create",
         request={"application/json": EventCreateInput, "multipart/form-data": MULTIPART_EVENT},
-        responses={
-            201: EventResultOutput,
-            400: _error(WRITE_EVENT_ERRORS),
-            403: FORBIDDEN,
-            413: TOO_LARGE,
-            **CHANNEL_ERRORS,
-        },
+        responses=_write_responses(201, EventResultOutput, WRITE_EVENT_ERRORS),
     )
     def post(self, request: Request, channel_id: str) -> Response:
         """Record a mark or a finished period, by JSON or multipart with its files (``contribute``)."""
@@ -494,13 +492,7 @@ class EventStartApi(ChannelsAPIView):
         tags=TAGS,
         operation_id="pryv_events_start",
         request=EventStartInput,
-        responses={
-            201: EventResultOutput,
-            400: _error("MISSING_FOLDER, " + WRITE_EVENT_ERRORS),
-            403: FORBIDDEN,
-            413: TOO_LARGE,
-            **CHANNEL_ERRORS,
-        },
+        responses=_write_responses(201, EventResultOutput, "MISSING_FOLDER, " + WRITE_EVENT_ERRORS),
     )
     def post(self, request: Request, channel_id: str) -> Response:
         """Start a running period in ``folderId``, stopping the running one (returned as ``stoppedId``)."""
@@ -514,13 +506,9 @@ class EventStopApi(ChannelsAPIView):
         tags=TAGS,
         operation_id="pryv_events_stop",
         request=EventStopInput,
-        responses={
-            200: StoppedOutput,
-            400: _error("UNKNOWN_EVENT, INVALID_OPERATION, MISSING_PARAMETER or " + BAD_INPUT),
-            403: FORBIDDEN,
-            413: TOO_LARGE,
-            **CHANNEL_ERRORS,
-        },
+        responses=_write_responses(
+            200, StoppedOutput, "UNKNOWN_EVENT, INVALID_OPERATION, MISSING_PARAMETER or " + BAD_INPUT
+        ),
     )
     def post(self, request: Request, channel_id: str) -> Response:
         """Stop the period ``id``, or the running one, at ``time`` (default now); ``stoppedId`` may be null."""
@@ -539,7 +527,7 @@ class EventRunningApi(ChannelsAPIView):
         """The running periods the token can read, newest first."""
         scope = selectors.channel_scope(access=token_access(request), channel_id=channel_id)
         events = selectors.events_running(scope=scope)
-        return Response(EventOutput(events, many=True, context={"channel_id": channel_id}).data)
+        return _events_response(events, channel_id)
 
 
 class EventBatchApi(ChannelsAPIView):
@@ -577,7 +565,7 @@ class EventDetailApi(UploadAPIView):
         tags=TAGS,
         operation_id="pryv_events_update",
         request=EventUpdateInput,
-        responses={200: StoppedOutput, 400: _error(WRITE_EVENT_ERRORS), 403: FORBIDDEN, 413: TOO_LARGE, **EVENT_ERRORS},
+        responses=_write_responses(200, StoppedOutput, WRITE_EVENT_ERRORS, EVENT_ERRORS),
     )
     def put(self, request: Request, channel_id: str, event_id: str) -> Response:
         """Change an event (``contribute``); a period change re-runs the period rules."""
@@ -593,7 +581,7 @@ class EventDetailApi(UploadAPIView):
         request={
             "multipart/form-data": inline_serializer(name="PryvAttachments", fields={"file": serializers.FileField()})
         },
-        responses={200: EmptyOutput, 400: _error(BAD_INPUT), 403: FORBIDDEN, 413: TOO_LARGE, **EVENT_ERRORS},
+        responses=_write_responses(200, EmptyOutput, BAD_INPUT, EVENT_ERRORS),
     )
     def post(self, request: Request, channel_id: str, event_id: str) -> Response:
         """Attach files (every part a file, its key the field name); same key or name replaces."""
@@ -615,14 +603,16 @@ class EventDetailApi(UploadAPIView):
         return Response({})
 
 
+ATTACHMENT_ERRORS = {**CHANNEL_ERRORS, 404: _error("UNKNOWN_CHANNEL, UNKNOWN_EVENT or UNKNOWN_ATTACHMENT")}
+
+
 class AttachmentApi(ChannelsAPIView):
     @extend_schema(
         tags=TAGS,
         operation_id="pryv_attachments_download",
         responses={
             (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="the file"),
-            **CHANNEL_ERRORS,
-            404: _error("UNKNOWN_CHANNEL, UNKNOWN_EVENT or UNKNOWN_ATTACHMENT"),
+            **ATTACHMENT_ERRORS,
         },
     )
     def get(self, request: Request, channel_id: str, event_id: str, file_name: str) -> FileResponse:
@@ -649,8 +639,7 @@ class AttachmentApi(ChannelsAPIView):
         responses={
             200: EmptyOutput,
             403: FORBIDDEN,
-            **CHANNEL_ERRORS,
-            404: _error("UNKNOWN_CHANNEL, UNKNOWN_EVENT or UNKNOWN_ATTACHMENT"),
+            **ATTACHMENT_ERRORS,
         },
     )
     def delete(self, request: Request, channel_id: str, event_id: str, file_name: str) -> Response:
