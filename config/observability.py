@@ -40,6 +40,8 @@ _SECRET_PATTERNS = [
     # headers: Authorization: Basic …, ApiKey …, Bearer …, or a raw value
     re.compile(r"(?i)(authorization[\"']?\s*[:=]\s*[\"']?)(?:(?:basic|bearer|apikey)\s+)?[^\s\"',}]+"),
     re.compile(r"(?i)(\b(?:ApiKey|Bearer|Basic)\s+)[A-Za-z0-9._~+/=-]{8,}"),
+    # the secret path of a personal Atom feed
+    re.compile(r"(/feeds/)[^/\s?\"']+"),
 ]
 
 

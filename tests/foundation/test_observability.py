@@ -36,6 +36,8 @@ def test_a_sane_client_request_id_is_kept_and_an_odd_one_replaced(client):
         ('{"userName": "ann", "password": "hunter2-long"}', "hunter2-long"),
         ('{"sessionID": "k4w9s8d7f6"}', "k4w9s8d7f6"),
         ("/?auth=tok3n-value&x=1", "tok3n-value"),
+        ('"GET /feeds/9f8e7d6c5b4a39281706 HTTP/1.1" 200', "9f8e7d6c5b4a39281706"),
+        ("Not Found: /feeds/abcdefabcdef", "abcdefabcdef"),
     ],
 )
 def test_secrets_are_masked_in_log_lines(line, secret):
