@@ -244,7 +244,7 @@ class AggiefeedApprovalFactory(factory.django.DjangoModelFactory):
 
 
 # wopi
-from wopi.models import WopiFile, WopiShare, WopiUserInfo  # noqa: E402
+from wopi.models import WopiFile, WopiShare, WopiUserInfo
 
 
 class WopiFileFactory(factory.django.DjangoModelFactory):
