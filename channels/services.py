@@ -26,6 +26,7 @@ from django.utils.crypto import get_random_string
 from accounts.errors import InvalidItemId, ItemIdAlreadyExists, ItemNameAlreadyExists
 from accounts.models import User
 from accounts.services import token_permissions_drop
+from activities.models import Activity
 from activities.services import activity_record
 from channels.errors import (
     AttachmentTooLarge,
@@ -64,6 +65,7 @@ UNSET = Unset()
 SOURCE = "channels"
 MIME_TYPE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$")
 ID_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+ACTIVITY_OBJECT_NAME_MAX_LENGTH = Activity._meta.get_field("object_name").max_length
 
 
 def new_ident() -> str:
@@ -131,7 +133,8 @@ def _record(
         subject_params={"actor": _actor_params(owner), "place": place},
         object_type=object_type,
         object_id=object_id,
-        object_name=object_name,
+        # An event's description (its object name) may be longer than the activity keeps.
+        object_name=object_name[:ACTIVITY_OBJECT_NAME_MAX_LENGTH],
     )
 
 

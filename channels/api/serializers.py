@@ -19,6 +19,7 @@ from channels.selectors import EVENTS_MAX_LIMIT, FolderItem
 TYPE_PART = RegexValidator(r"^[a-z0-9-]+$", "Only lowercase letters, digits and dashes.")
 EVENT_READ_ONLY = frozenset({"id", "attachments", "modified", "channelId"})
 FOLDER_READ_ONLY = frozenset({"channelId", "children", "timeCount"})
+JSON_MAX_DEPTH = 64
 
 
 class StrictBooleanField(serializers.BooleanField):
@@ -39,7 +40,32 @@ class StrictFloatField(serializers.FloatField):
         return super().to_internal_value(data)
 
 
-class ObjectField(serializers.JSONField):
+def json_depth(data: Any) -> int:
+    """How deeply arrays and objects nest in ``data`` (a scalar is 0), counted without recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, depth + 1)
+            stack.extend((child, depth + 1) for child in item)
+    return deepest
+
+
+class FreeJSONField(serializers.JSONField):
+    """Free JSON (an event's ``value``) nesting at most ``JSON_MAX_DEPTH`` levels: deeper documents are
+    refused here, as encoding them for the database would exhaust Python's recursion limit (a 500).
+    """
+
+    def to_internal_value(self, data: Any) -> Any:
+        if json_depth(data) > JSON_MAX_DEPTH:
+            raise serializers.ValidationError(f"Arrays and objects may nest at most {JSON_MAX_DEPTH} levels.")
+        return super().to_internal_value(data)
+
+
+class ObjectField(FreeJSONField):
     """A free JSON object (``clientData``)."""
 
     def to_internal_value(self, data: Any) -> Any:
@@ -165,7 +191,7 @@ class EventFieldsInput(StrictInput):
     duration = StrictFloatField(required=False, allow_null=True, min_value=0, max_value=1e12)
     folderId = StringField(required=False, allow_null=True, max_length=100)
     type = EventTypeInput(required=False)
-    value = serializers.JSONField(required=False, allow_null=True)
+    value = FreeJSONField(required=False, allow_null=True)
     tags = serializers.ListField(child=StringField(max_length=500, allow_blank=True), required=False, max_length=100)
     description = StringField(required=False, allow_blank=True, max_length=10_000, trim_whitespace=False)
     comment = StringField(required=False, allow_blank=True, max_length=10_000, trim_whitespace=False)

@@ -30,6 +30,14 @@ def period(channel, ident, start, duration, folder=None, **extra):
     )
 
 
+def nested(levels):
+    """Arrays ``levels`` deep: ``[[...]]``."""
+    value = []
+    for _ in range(levels - 1):
+        value = [value]
+    return value
+
+
 def test_record_a_mark_and_read_it_back_whole(personal, projects):
     response = personal.post(
         "/work/events",
@@ -117,6 +125,11 @@ def test_record_a_finished_period_stops_the_runner_that_started_before(personal,
         ({"clientData": []}, {"param": "clientData", "message": "Expected a JSON object."}),
         ({"folderId": 5}, {"param": "folderId", "message": "Not a valid string."}),
         ({"colour": "red"}, {"param": "colour", "message": "Unknown property."}),
+        ({"value": nested(65)}, {"param": "value", "message": "Arrays and objects may nest at most 64 levels."}),
+        (
+            {"clientData": {"k": nested(64)}},
+            {"param": "clientData", "message": "Arrays and objects may nest at most 64 levels."},
+        ),
     ],
 )
 def test_record_refuses_bad_parameters(personal, channel, body, error):
@@ -638,3 +651,30 @@ def test_an_event_outside_the_grants_is_unknown(channel, projects, owner, make_t
     assert response.json() == {"id": "UNKNOWN_EVENT", "message": "Unknown event 'e'."}
     assert stop.status_code == 400
     assert stop.json() == {"id": "UNKNOWN_EVENT", "message": "Unknown event 'e'."}
+
+
+def test_free_json_may_nest_64_levels(personal, channel):
+    response = personal.post(
+        "/work/events", {"time": 1, "duration": 0, "value": nested(64), "clientData": {"k": nested(63)}}, format="json"
+    )
+
+    assert response.status_code == 201
+    event = Event.objects.get()
+    assert event.value == nested(64)
+    assert event.client_data == {"k": nested(63)}
+
+
+def test_a_description_longer_than_an_activity_keeps_is_recorded_and_stopped(personal, projects):
+    description = "d" * 5000
+
+    started = personal.post("/work/events/start", {"folderId": "projects", "description": description}, format="json")
+    stopped = personal.post("/work/events/stop", {}, format="json")
+
+    assert started.status_code == 201
+    assert stopped.status_code == 200
+    assert stopped.json() == {"stoppedId": started.json()["id"]}
+    assert Event.objects.get().description == description
+    assert [(a.type, a.object_name) for a in Activity.objects.order_by("pk")] == [
+        ("period_started", "d" * 1000),
+        ("period_stopped", "d" * 1000),
+    ]
