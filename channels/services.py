@@ -447,7 +447,9 @@ class FileInput:
 
 @dataclass
 class EventResult:
-    """A written event and the running period its write stopped, if any (``stoppedId``)."""
+    """A written event and the id of the running period its write stopped (``stoppedId``): None when none
+    was stopped or the caller cannot read the one that was.
+    """
 
     event: Event
     stopped_id: str | None = None
@@ -457,26 +459,43 @@ def _clean_tags(tags: list[str]) -> list[str]:
     return [tag.strip() for tag in tags if tag.strip()]
 
 
+def _ident_shown(scope: ChannelScope, event: Event | None) -> str | None:
+    """The event's id when the caller may read it; None for no event or one in a folder it cannot read."""
+    if event is None or scope.level(event.folder_id) < Level.READ:
+        return None
+    return event.ident
+
+
 def _period_rules(scope: ChannelScope, event: Event) -> Event | None:
     """Contract §5.2 for ``event``, about to be written as a period of a strict channel; returns the
     running period to auto-stop, if any. The channel row must be locked by the caller.
+
+    The rules span the whole channel, so periods the caller cannot read still conflict, overlap or get
+    auto-stopped; their ids are kept from it (``conflictingPeriodId`` null, left out of ``overlappedIds``).
     """
     others = Event.objects.filter(channel=scope.channel, is_period=True, trashed=False).exclude(pk=event.pk)
     if event.duration is None:
         later = others.filter(time__gte=event.time).order_by("time", "ident").first()
         if later is not None:
             raise InvalidOperation(
-                "A period cannot run while a period exists at or after its start.", conflictingPeriodId=later.ident
+                "A period cannot run while a period exists at or after its start.",
+                conflictingPeriodId=_ident_shown(scope, later),
             )
     else:
         end = event.time + event.duration
-        overlapped = others.filter(
-            Q(end_time__isnull=False, time__lt=event.time, end_time__gt=event.time)
-            | Q(time__gte=event.time, time__lt=end)
-        ).order_by("time", "ident")
-        overlapped_ids = list(overlapped.values_list("ident", flat=True))
-        if overlapped_ids:
-            raise PeriodsOverlap("The period overlaps other periods.", overlappedIds=overlapped_ids)
+        overlapped = list(
+            others.filter(
+                Q(end_time__isnull=False, time__lt=event.time, end_time__gt=event.time)
+                | Q(time__gte=event.time, time__lt=end)
+            )
+            .order_by("time", "ident")
+            .only("ident", "folder_id")
+        )
+        if overlapped:
+            shown_ids = [_ident_shown(scope, period) for period in overlapped]
+            raise PeriodsOverlap(
+                "The period overlaps other periods.", overlappedIds=[ident for ident in shown_ids if ident]
+            )
     return others.filter(duration__isnull=True, time__lt=event.time).order_by("-time", "-ident").first()
 
 
@@ -625,7 +644,7 @@ def _event_create(
         object_id=event.ident,
         object_name=event.description,
     )
-    return EventResult(event=event, stopped_id=stopped.ident if stopped else None)
+    return EventResult(event=event, stopped_id=_ident_shown(scope, stopped))
 
 
 @transaction.atomic
@@ -729,7 +748,7 @@ def event_update(*, access: Access, channel_id: str, event_id: str, data: EventI
     event.save()
     if stopped is not None:
         _record_stop(scope, stopped)
-    return EventResult(event=event, stopped_id=stopped.ident if stopped else None)
+    return EventResult(event=event, stopped_id=_ident_shown(scope, stopped))
 
 
 @transaction.atomic

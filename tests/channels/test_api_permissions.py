@@ -172,3 +172,64 @@ def test_a_channel_named_explicitly_is_not_covered_by_the_star_grant(data, owner
 
     assert response.status_code == 403
     assert response.json() == FORBIDDEN
+
+
+@pytest.fixture
+def hidden_runner(channel):
+    """Folders ``mine`` and ``theirs``; a period runs in ``theirs`` since 1000."""
+    FolderFactory(channel=channel, ident="mine", name="Mine")
+    theirs = FolderFactory(channel=channel, ident="theirs", name="Theirs")
+    return EventFactory(
+        channel=channel, folder=theirs, ident="hidden", time=1000, duration=None, end_time=None, is_period=True
+    )
+
+
+def test_start_stops_a_runner_the_token_cannot_read_without_naming_it(owner, make_token, api, hidden_runner):
+    client = api(make_token(owner, [("work", "mine", CONTRIBUTE)]))
+
+    response = client.post("/work/events/start", {"folderId": "mine", "time": 2000}, format="json")
+
+    assert response.status_code == 201
+    started = Event.objects.get(ident=response.json()["id"])
+    assert response.json() == {"id": started.ident}
+    hidden_runner.refresh_from_db()
+    assert (hidden_runner.duration, hidden_runner.end_time) == (1000, 2000)
+
+
+def test_a_readable_runner_is_named_when_stopped(owner, make_token, api, hidden_runner):
+    client = api(make_token(owner, [("work", "mine", CONTRIBUTE), ("work", "theirs", READ)]))
+
+    response = client.post("/work/events/start", {"folderId": "mine", "time": 2000}, format="json")
+
+    assert response.status_code == 201
+    assert response.json() == {"id": Event.objects.get(time=2000).ident, "stoppedId": "hidden"}
+
+
+def test_period_conflicts_keep_unreadable_ids_from_the_token(owner, make_token, api, channel, hidden_runner):
+    EventFactory(
+        channel=channel,
+        folder=Folder.objects.get(ident="mine"),
+        ident="seen",
+        time=500,
+        duration=50,
+        end_time=550,
+        is_period=True,
+    )
+    client = api(make_token(owner, [("work", "mine", CONTRIBUTE)]))
+
+    behind = client.post("/work/events/start", {"folderId": "mine", "time": 900}, format="json")
+    overlap = client.post("/work/events", {"folderId": "mine", "time": 520, "duration": 600}, format="json")
+
+    assert behind.status_code == 400
+    assert behind.json() == {
+        "id": "INVALID_OPERATION",
+        "message": "A period cannot run while a period exists at or after its start.",
+        "data": {"conflictingPeriodId": None},
+    }
+    assert overlap.status_code == 400
+    assert overlap.json() == {
+        "id": "PERIODS_OVERLAP",
+        "message": "The period overlaps other periods.",
+        "data": {"overlappedIds": ["seen"]},
+    }
+    assert Event.objects.count() == 2
