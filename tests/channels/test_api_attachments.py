@@ -41,21 +41,26 @@ def test_create_an_event_with_files_in_one_multipart_request(personal, channel):
     assert event["description"] == "with files"
 
 
+ONE_EVENT_PART = "A multipart body needs exactly one non-file part, 'event', holding the event's JSON."
+
+
 @pytest.mark.parametrize(
-    "parts",
+    ("parts", "message"),
     [
-        {"other": "{}"},
-        {"event": "{}", "extra": "x"},
-        {"event": "{not json"},
-        {"file": "just text"},
+        ({"other": "{}"}, ONE_EVENT_PART),
+        ({"event": "{}", "extra": "x"}, ONE_EVENT_PART),
+        (
+            {"event": "{not json"},
+            "The body is not valid JSON: unexpected character, expected a string key: line 1 column 2 (char 1)",
+        ),
+        ({"file": "just text"}, ONE_EVENT_PART),
     ],
 )
-def test_a_multipart_body_of_unexpected_shape_is_invalid_structure(personal, channel, parts):
+def test_a_multipart_body_of_unexpected_shape_is_invalid_structure(personal, channel, parts, message):
     response = personal.post("/work/events", {**parts, "f": upload("a.txt", b"a")}, format="multipart")
 
     assert response.status_code == 400
-    assert response.json()["id"] == "INVALID_REQUEST_STRUCTURE"
-    assert set(response.json()) == {"id", "message"}
+    assert response.json() == {"id": "INVALID_REQUEST_STRUCTURE", "message": message}
     assert not Event.objects.exists()
     assert not Attachment.objects.exists()
 

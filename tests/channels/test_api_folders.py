@@ -467,7 +467,11 @@ def test_a_folder_outside_the_grants_is_unknown_and_a_read_grant_cannot_change(t
     assert outside.status_code == 404
     assert outside.json() == {"id": "UNKNOWN_FOLDER", "message": "Unknown folder 'zeta'."}
     assert inside.status_code == 403
-    assert inside.json()["id"] == "FORBIDDEN"
+    assert inside.json() == {
+        "id": "FORBIDDEN",
+        "message": "The access token does not grant permission for this operation.",
+    }
+    assert Folder.objects.get(ident="deep").name != "X"
 
 
 def test_manage_on_a_folder_allows_children_but_not_root_folders_or_moves_out(tree, owner, make_token, api):
@@ -479,8 +483,15 @@ def test_manage_on_a_folder_allows_children_but_not_root_folders_or_moves_out(tr
 
     assert child.status_code == 201
     assert root.status_code == 403
+    assert root.json() == {
+        "id": "FORBIDDEN",
+        "message": "The access token does not grant permission for this operation.",
+    }
     assert move_out.status_code == 403
-    assert move_out.json()["id"] == "FORBIDDEN"
+    assert move_out.json() == {
+        "id": "FORBIDDEN",
+        "message": "The access token does not grant permission for this operation.",
+    }
 
 
 def test_a_root_folder_grant_covers_the_whole_channel(tree, owner, make_token, api):
