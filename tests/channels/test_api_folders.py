@@ -76,15 +76,28 @@ def test_state_trashed_lists_the_top_most_trashed_folders_with_their_subtree(per
 def test_state_all_lists_everything_not_hidden(personal, tree):
     response = personal.get("/work/folders?state=all")
 
-    assert [f["id"] for f in response.json()] == ["old", "projects"]
+    assert response.status_code == 200
+    assert response.json() == [
+        folder_json("old", "Old", trashed=True, children=[folder_json("inside", "Inside", "old")]),
+        folder_json(
+            "projects",
+            "Projects",
+            children=[
+                folder_json("hub", "Hub", "projects", [folder_json("deep", "Deep", "hub")]),
+                folder_json("zeta", "Zeta", "projects"),
+            ],
+        ),
+    ]
 
 
 def test_subtree_of_a_folder_in_the_path(personal, tree):
     response = personal.get("/work/folders/projects")
 
     assert response.status_code == 200
-    assert [f["id"] for f in response.json()] == ["hub", "zeta"]
-    assert response.json()[0]["children"][0]["id"] == "deep"
+    assert response.json() == [
+        folder_json("hub", "Hub", "projects", [folder_json("deep", "Deep", "hub")]),
+        folder_json("zeta", "Zeta", "projects"),
+    ]
 
 
 def test_subtree_by_parent_id_query(personal, tree):
@@ -115,12 +128,24 @@ def test_time_count_sums_periods_of_each_folder_and_its_descendants_from_the_bas
 
     response = personal.get("/work/folders?timeCountBase=1050")
 
-    projects = response.json()[0]
-    hub_json = projects["children"][0]
-    assert hub_json["children"][0]["timeCount"] == pytest.approx(50 + 60, abs=2)
-    assert hub_json["timeCount"] == pytest.approx(50 + 60 + 100, abs=2)
-    assert projects["timeCount"] == pytest.approx(210, abs=2)
-    assert projects["children"][1]["timeCount"] == 0
+    assert response.status_code == 200
+    assert response.json() == [
+        folder_json(
+            "projects",
+            "Projects",
+            children=[
+                folder_json(
+                    "hub",
+                    "Hub",
+                    "projects",
+                    [folder_json("deep", "Deep", "hub", timeCount=pytest.approx(50 + 60, abs=2))],
+                    timeCount=pytest.approx(50 + 60 + 100, abs=2),
+                ),
+                folder_json("zeta", "Zeta", "projects", timeCount=0),
+            ],
+            timeCount=pytest.approx(210, abs=2),
+        )
+    ]
 
 
 def test_time_count_base_in_the_future_gives_zero(personal, tree):
