@@ -6,12 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from tests.factories import UserFactory, WopiFileFactory
 from wopi.tokens import access_token_mint
 
-CONTRACT_DIR = Path(settings.BASE_DIR).parent / "shared" / "contracts" / "wopi"
+CONTRACT_DIR = Path(__file__).resolve().parent / "contract"  # copies of shared/contracts/wopi (see its README)
 
 
 def contract_json(name: str):
