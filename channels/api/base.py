@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent
+from rest_framework.exceptions import ParseError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -38,7 +40,19 @@ def query_params(request: Request, lists: tuple[str, ...] = ()) -> dict[str, Any
     return data
 
 
-class ChannelsAPIView(PryvAPIView):
+class ChannelsBaseAPIView(PryvAPIView):
+    """Every channels endpoint: more query parameters than Django parses (``DATA_UPLOAD_MAX_NUMBER_FIELDS``)
+    are ``400 INVALID_REQUEST_STRUCTURE`` in the Pryv format, not Django's HTML page.
+    """
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, TooManyFieldsSent):
+            limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+            exc = ParseError(f"The request has more than {limit} query parameters.")
+        return super().handle_exception(exc)
+
+
+class ChannelsAPIView(ChannelsBaseAPIView):
     """Activity endpoints: a data access token (a session id is ``401 INVALID_TOKEN``), Pryv errors."""
 
     authentication_classes = [PryvTokenAuthentication]

@@ -22,12 +22,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.api.authentication import PryvSessionAuthentication
-from accounts.api.base import PryvAPIView, authenticated_user
+from accounts.api.base import authenticated_user
 from accounts.api.serializers import EmptyOutput, PryvErrorOutput
 from accounts.models import AccessToken
 from channels import selectors, services
 from channels.api.authentication import PryvTokenOrSessionAuthentication
-from channels.api.base import ChannelsAPIView, UploadAPIView, query_params, token_access
+from channels.api.base import ChannelsAPIView, ChannelsBaseAPIView, UploadAPIView, query_params, token_access
 from channels.api.serializers import (
     BatchInput,
     ChannelCreateInput,
@@ -128,7 +128,7 @@ def _multipart_event(request: Request) -> Any:
     return json_loads(parts["event"])
 
 
-class ChannelListApi(PryvAPIView):
+class ChannelListApi(ChannelsBaseAPIView):
     authentication_classes = [PryvTokenOrSessionAuthentication]
 
     def get_authenticators(self) -> list[Any]:
@@ -185,7 +185,7 @@ class ChannelListApi(PryvAPIView):
         return Response({"id": channel.ident}, status=status.HTTP_201_CREATED)
 
 
-class ChannelDetailApi(PryvAPIView):
+class ChannelDetailApi(ChannelsBaseAPIView):
     @extend_schema(
         tags=ADMIN_TAGS,
         operation_id="pryv_channels_update",

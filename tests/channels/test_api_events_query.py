@@ -161,3 +161,16 @@ def test_trashed_channel_events_are_still_readable(personal, channel):
     EventFactory(channel=channel, ident="e")
 
     assert ids(personal.get("/work/events")) == ["e"]
+
+
+@pytest.mark.parametrize("path", ["/work/events", "/work/folders", "/channels"])
+def test_more_query_parameters_than_django_parses_is_400_in_the_pryv_format(personal, channel, path):
+    query = "&".join(f"onlyFolders=f{index}" for index in range(1001))
+
+    response = personal.get(f"{path}?{query}")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "id": "INVALID_REQUEST_STRUCTURE",
+        "message": "The request has more than 1000 query parameters.",
+    }
