@@ -406,18 +406,20 @@ def test_running_lists_running_periods_newest_first(personal, owner):
     response = personal.get("/free/events/running")
 
     assert response.status_code == 200
-    assert [e["id"] for e in response.json()] == ["new", "old"]
-    assert response.json()[0] == {
-        "id": "new",
-        "channelId": "free",
-        "time": 200.0,
-        "duration": None,
-        "type": {"class": "note", "format": "txt"},
-        "folderId": None,
-        "tags": [],
-        "trashed": False,
-        "modified": response.json()[0]["modified"],
-    }
+    assert response.json() == [
+        {
+            "id": ident,
+            "channelId": "free",
+            "time": start,
+            "duration": None,
+            "type": {"class": "note", "format": "txt"},
+            "folderId": None,
+            "tags": [],
+            "trashed": False,
+            "modified": Event.objects.get(ident=ident).modified,
+        }
+        for ident, start in (("new", 200.0), ("old", 100.0))
+    ]
 
 
 def test_update_changes_fields_and_merges_client_data(personal, channel, projects):

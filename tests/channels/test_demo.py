@@ -14,7 +14,7 @@ def test_demo_builds_anns_work_channel_through_the_services_once():
     notes = seed({"ann": ann})
     again = seed({"ann": ann})
 
-    assert notes
+    assert notes == ["Pryv channel 'work' of ann (folders, periods, one running): log in at / as ann to see it."]
     assert again == []
     channel = Channel.objects.get(user=ann, ident="work")
     assert Folder.objects.filter(channel=channel).count() == 3
