@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.base import SessionBase
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils.crypto import constant_time_compare
 
 from accounts.errors import UnknownToken
@@ -69,11 +69,11 @@ def user_by_session(*, session: SessionBase) -> User | None:
     return user
 
 
-def _active_user_named(username: str) -> User | None:
+def _active_users_named(username: str) -> QuerySet[User]:
     """The active user with this user name in any case; a name PostgreSQL cannot hold (a NUL) is nobody's."""
     if "\x00" in username:
-        return None
-    return User.objects.filter(username__iexact=username, is_active=True).first()
+        return User.objects.none()
+    return User.objects.filter(username__iexact=username, is_active=True)
 
 
 def user_by_password(*, username: str, password: str) -> User | None:
@@ -82,7 +82,7 @@ def user_by_password(*, username: str, password: str) -> User | None:
     App passwords do not open administration sessions. An unknown user costs one password hash anyway, so
     timing does not tell which user names exist.
     """
-    user = _active_user_named(username)
+    user = _active_users_named(username).first()
     if user is None:
         User().set_password(password)
         return None
@@ -92,14 +92,16 @@ def user_by_password(*, username: str, password: str) -> User | None:
 def user_by_basic_credentials(*, username: str, password: str) -> User | None:
     """The active user for HTTP Basic credentials: the account password (Argon2) or one of its app passwords.
 
-    The user name is case-insensitive. An unknown user costs one password hash anyway, so timing does not
-    tell which user names exist.
+    The user name is case-insensitive. One query reads the user and whether the password is one of its app
+    passwords (the hot path of every OCS request); the account password is checked only when it is not. An
+    unknown user costs one password hash anyway, so timing does not tell which user names exist.
     """
-    user = _active_user_named(username)
+    app_password = AppPassword.objects.filter(user=OuterRef("pk"), secret_hash=secret_hash(password))
+    user = _active_users_named(username).annotate(by_app_password=Exists(app_password)).first()
     if user is None:
         User().set_password(password)
         return None
-    if AppPassword.objects.filter(user=user, secret_hash=secret_hash(password)).exists():
+    if user.by_app_password:
         return user
     return user if user.check_password(password) else None
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils.crypto import constant_time_compare
 
 from accounts.models import User
@@ -144,11 +144,11 @@ def stream_page(
     direction. An id that does not exist is treated as no cursor (``first_known`` is then set); an id that
     exists but is not in this user's stream raises ForeignSince. ``limit`` is capped at 200; 0 or less gives
     an empty page. Items are in activity id order (ids grow with time; the contract's timestamp order
-    differs only for activities recorded with a back-dated ``created``). At most three queries.
+    differs only for activities recorded with a back-dated ``created``). One query from no cursor (two for a
+    filtered page that comes back empty), two from a cursor.
     """
     # One filter() call: every ``entries__`` condition applies to the same (the user's) stream entry.
     conditions: dict[str, object] = {"entries__user_id": user_id}
-    first_known: int | None = None
     if since > 0:
         mine = (
             Activity.objects.filter(pk=since)
@@ -164,15 +164,13 @@ def stream_page(
             lookup = "gt" if ascending else "lt"
             conditions |= {f"entries__activity_id__{lookup}": since, f"id__{lookup}": since}
     order = "" if ascending else "-"
-    if len(conditions) == 1:
-        first_known = (
-            StreamEntry.objects.filter(user_id=user_id)
-            .order_by(f"{order}activity_id")
-            .values_list("activity_id", flat=True)
-            .first()
-        )
+    cursor_given = len(conditions) > 1
+    first_known: int | None = None
+    first_entry = StreamEntry.objects.filter(user_id=user_id).order_by(f"{order}activity_id").values("activity_id")
     limit = min(limit, STREAM_LIMIT_MAX)
     if limit <= 0 or stream_filter.object_ref_id == -1:
+        if not cursor_given:
+            first_known = first_entry.values_list("activity_id", flat=True).first()
         return StreamPage(items=[], has_more=False, first_known=first_known, last_given=None)
     if stream_filter.source is not None:
         conditions["entries__source"] = stream_filter.source
@@ -182,12 +180,26 @@ def stream_page(
         conditions["entries__object_ref__isnull"] = True
     elif stream_filter.object_ref_id is not None:
         conditions["entries__object_ref_id"] = stream_filter.object_ref_id
+    unfiltered = len(conditions) == 1
     activities = Activity.objects.filter(**conditions)
     if stream_filter.by_self is False:
         # Nextcloud's "by" is ``user <> me`` in SQL: activities without an author are not "by others".
         activities = activities.exclude(actor_ref="")
-    rows = list(activities.order_by(f"{order}id").values_list(*_ITEM_FIELDS)[: limit + 1])
-    items = [StreamItem(*row) for row in rows[:limit]]
+    fields: tuple[str, ...] = _ITEM_FIELDS
+    if not cursor_given and not unfiltered:
+        # The reader's first activity in the whole stream rides along as one uncorrelated subquery.
+        activities = activities.annotate(first_known=Subquery(first_entry[:1]))
+        fields += ("first_known",)
+    rows = list(activities.order_by(f"{order}id").values_list(*fields)[: limit + 1])
+    items = [StreamItem(*row[: len(_ITEM_FIELDS)]) for row in rows[:limit]]
+    if not cursor_given:
+        if unfiltered:
+            # An unfiltered page from no cursor starts with the stream's first activity.
+            first_known = items[0].id if items else None
+        elif rows:
+            first_known = rows[0][-1]
+        else:
+            first_known = first_entry.values_list("activity_id", flat=True).first()
     return StreamPage(
         items=items,
         has_more=len(rows) > limit,
