@@ -66,6 +66,7 @@ def _error(description: str) -> OpenApiResponse:
 
 
 BAD_INPUT = "INVALID_REQUEST_STRUCTURE (bad JSON or multipart) or INVALID_PARAMETERS_FORMAT (data: [{param, message}])"
+BAD_QUERY = "INVALID_PARAMETERS_FORMAT (data: [{param, message}]) or INVALID_REQUEST_STRUCTURE (over 1000 parameters)"
 NO_TOKEN = _error("INVALID_TOKEN: missing, unknown or another user's token (a session id is refused too)")
 NO_SESSION = _error("INVALID_CREDENTIALS: missing, expired or ended session (a data token is refused too)")
 FORBIDDEN = _error("FORBIDDEN: the token may see this but its level is too low")
@@ -147,7 +148,7 @@ class ChannelListApi(ChannelsBaseAPIView):
                 description="sessions only: default (not trashed), trashed or all; tokens see only live channels",
             )
         ],
-        responses={200: ChannelOutput(many=True), 400: _error(BAD_INPUT), 401: NO_TOKEN},
+        responses={200: ChannelOutput(many=True), 400: _error(BAD_QUERY), 401: NO_TOKEN},
     )
     def get(self, request: Request) -> Response:
         """With a data token: the channels it can reach, not trashed, by name (contract §4.1). With a session:
@@ -242,7 +243,7 @@ class FolderListApi(ChannelsAPIView):
         parameters=[*TREE_PARAMETERS, OpenApiParameter("parentId", str, description="list under this folder")],
         responses={
             200: FolderOutput(many=True),
-            400: _error("UNKNOWN_FOLDER (parentId) or INVALID_PARAMETERS_FORMAT"),
+            400: _error("UNKNOWN_FOLDER (parentId) or " + BAD_QUERY),
             **CHANNEL_ERRORS,
         },
     )
@@ -303,7 +304,7 @@ class FolderDetailApi(ChannelsAPIView):
         tags=TAGS,
         operation_id="pryv_folders_subtree",
         parameters=TREE_PARAMETERS,
-        responses={200: FolderOutput(many=True), 400: _error("INVALID_PARAMETERS_FORMAT"), **FOLDER_ERRORS},
+        responses={200: FolderOutput(many=True), 400: _error(BAD_QUERY), **FOLDER_ERRORS},
     )
     def get(self, request: Request, channel_id: str, folder_id: str) -> Response:
         """The descendants of the folder (its children, recursively) that the token can read."""
@@ -443,7 +444,7 @@ class EventListApi(UploadAPIView):
         parameters=EVENT_QUERY_PARAMETERS,
         responses={
             200: EventOutput(many=True),
-            400: _error("UNKNOWN_FOLDER (data.unknownIds) or INVALID_PARAMETERS_FORMAT"),
+            400: _error("UNKNOWN_FOLDER (data.unknownIds) or " + BAD_QUERY),
             **CHANNEL_ERRORS,
         },
     )
