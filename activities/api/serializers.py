@@ -64,11 +64,17 @@ class OcsStreamInput(serializers.Serializer):  # type: ignore[type-arg]
         return attrs
 
 
-def ocs_activity(item: StreamItem, rendered: RenderedItem, *, base_url: str, previews: bool) -> dict[str, Any]:
-    """One activity element of contract §8, keys in upstream's order; ``previews`` only when asked for."""
+def ocs_activity(
+    item: StreamItem, rendered: RenderedItem, *, base_url: str, default_icon: str, previews: bool
+) -> dict[str, Any]:
+    """One activity element of contract §8, keys in upstream's order; ``previews`` only when asked for.
+
+    ``default_icon`` is ``registry.default_icon()``, resolved once per page by the caller (a static-files
+    lookup, not per item).
+    """
     object_id = item.object_ref_id or 0
     source = registry.source_get(item.source)
-    icon_candidates = (item.icon, source.icon if source is not None else "", registry.default_icon())
+    icon_candidates = (item.icon, source.icon if source is not None else "", default_icon)
     element: dict[str, Any] = {
         "activity_id": item.id,
         "app": item.source,

@@ -89,8 +89,15 @@ class ActivityStreamApi(OcsAPIView):
             ascending=query["sort"] == "asc",
         )
         base_url = _base_url(request)
+        default_icon = registry.default_icon()
         data = [
-            ocs_activity(item, item_render(item, viewer_id=user.pk), base_url=base_url, previews=query["previews"])
+            ocs_activity(
+                item,
+                item_render(item, viewer_id=user.pk),
+                base_url=base_url,
+                default_icon=default_icon,
+                previews=query["previews"],
+            )
             for item in page.items
         ]
         headers: dict[str, str] = {}
