@@ -6,9 +6,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -98,22 +97,50 @@ def activity_record(
     recipients = _ids(users)
     if actor is not None and include_actor:
         recipients.add(actor.pk)
-    members = get_user_model().objects.filter(is_active=True)
-    if everyone:
-        recipients.update(members.values_list("pk", flat=True))
-    elif group_ids:
-        recipients.update(members.filter(groups__in=group_ids).values_list("pk", flat=True))
-    actor_pk = actor.pk if actor is not None else None
-    StreamEntry.objects.bulk_create(
-        [
-            StreamEntry(
-                user_id=user_id, activity=activity, source=source, by_self=user_id == actor_pk, object_ref=object_ref
-            )
-            for user_id in sorted(recipients)
-        ],
-        ignore_conflicts=True,
-    )
+    _fan_out(activity, recipients=recipients, group_ids=group_ids, everyone=everyone)
     return activity
+
+
+def _fan_out(activity: Activity, *, recipients: set[int], group_ids: set[int], everyone: bool) -> None:
+    """Give ``activity`` a stream entry for each of ``recipients``, and each active member of ``group_ids``
+    (each active user when ``everyone``), in one ``INSERT ... SELECT`` of the users; ``by_self`` marks the actor.
+
+    Rows already there are left alone (``ON CONFLICT DO NOTHING``); ids of no user are skipped.
+    """
+    user_table = connection.ops.quote_name(User._meta.db_table)
+    reached: list[str] = []
+    params: list[int | str | bool | None] = [
+        activity.pk,
+        activity.source,
+        activity.actor_id,
+        True,
+        False,
+        activity.object_ref_id,
+    ]
+    if recipients:
+        reached.append(f"u.id IN ({', '.join(['%s'] * len(recipients))})")
+        params += sorted(recipients)
+    if everyone:
+        reached.append("u.is_active = %s")
+        params.append(True)
+    elif group_ids:
+        membership = User.groups.through._meta
+        member_table = connection.ops.quote_name(membership.db_table)
+        reached.append(
+            f"(u.is_active = %s AND u.id IN (SELECT m.user_id FROM {member_table} m "  # noqa: S608 - table from _meta
+            f"WHERE m.group_id IN ({', '.join(['%s'] * len(group_ids))})))"
+        )
+        params += [True, *sorted(group_ids)]
+    if not reached:
+        return
+    entry_table = connection.ops.quote_name(StreamEntry._meta.db_table)
+    sql = (
+        f"INSERT INTO {entry_table} (user_id, activity_id, source, by_self, object_ref_id) "  # noqa: S608 - ditto
+        "SELECT u.id, %s, %s, CASE WHEN u.id = %s THEN %s ELSE %s END, %s "
+        f"FROM {user_table} u WHERE {' OR '.join(reached)} ORDER BY u.id ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def activity_object_get_or_create(*, object_type: str, native_id: str) -> ActivityObject | None:
