@@ -12,13 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
+
+from config.parsers import RequestTooLarge
 
 ExceptionHandler = Callable[[Exception, dict[str, Any]], Response | None]
 
@@ -37,6 +39,12 @@ class DomainError(Exception):
 
 
 def _to_drf(exc: Exception) -> Exception:
+    # Django's own request limits (DATA_UPLOAD_MAX_*) surface while a view reads the request: keep them in the
+    # family's format instead of Django's HTML 400 page.
+    if isinstance(exc, RequestDataTooBig):
+        return RequestTooLarge()
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return exceptions.ParseError(f"The request is not valid: {exc}")
     if isinstance(exc, Http404):
         return exceptions.NotFound()
     if isinstance(exc, PermissionDenied):

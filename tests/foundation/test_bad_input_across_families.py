@@ -93,3 +93,18 @@ def test_control_characters_in_names_are_refused_and_change_nothing(client, targ
 
     assert response.status_code == 400
     assert response.json()["id"] == "INVALID_PARAMETERS_FORMAT"
+
+
+def test_too_many_query_parameters_are_a_400_in_the_family_format(client, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    user = UserFactory()
+    client.force_login(user)
+    query = "&".join(f"p{n}=1" for n in range(20))
+
+    pryv = client.get(f"/tokens?{query}")
+    aggiefeed = client.get(f"/api/v1/activity/public?{query}")
+
+    assert pryv.status_code == 400
+    assert pryv.json()["id"] == "INVALID_REQUEST_STRUCTURE"
+    assert aggiefeed.status_code == 400
+    assert aggiefeed.json()["error"]["code"] == "invalid_json"
