@@ -22,6 +22,7 @@ class Channel(models.Model):
     enforce_no_events_overlap = models.BooleanField(default=True)
     client_data = models.JSONField(default=dict, blank=True)
     trashed = models.BooleanField(default=False)
+    trashed_at = models.DateTimeField(null=True, blank=True, help_text="when it was last moved to the trash")
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -46,6 +47,7 @@ class Folder(models.Model):
     hidden = models.BooleanField(default=False)
     client_data = models.JSONField(default=dict, blank=True)
     trashed = models.BooleanField(default=False)
+    trashed_at = models.DateTimeField(null=True, blank=True, help_text="when it was last moved to the trash")
 
     class Meta:
         ordering = ["name"]

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 import time as _time
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from accounts.errors import InvalidItemId, ItemIdAlreadyExists, ItemNameAlreadyExists
@@ -37,6 +39,8 @@ from channels.errors import (
     MissingParameter,
     PeriodsOverlap,
     UnknownAttachment,
+    UnknownEvent,
+    UnknownFolder,
     UnknownReferencedEvent,
     UnknownReferencedFolder,
 )
@@ -99,6 +103,10 @@ def _set_given(instance: Channel | Folder | Event, **values: Any) -> list[str]:
             continue
         setattr(instance, field, merge_client_data(instance.client_data, value) if field == "client_data" else value)
         fields.append(field)
+    if "trashed" in fields and not isinstance(instance, Event):
+        # When it went to the trash, for ``purge_trash``; events have ``modified`` for that.
+        instance.trashed_at = timezone.now() if instance.trashed else None
+        fields.append("trashed_at")
     return fields
 
 
@@ -233,8 +241,8 @@ def channel_delete(*, user: User, ident: str) -> bool:
     channel = channel_get(user=user, ident=ident)
     channel = Channel.objects.select_for_update().get(pk=channel.pk)
     if not channel.trashed:
-        channel.trashed = True
-        channel.save(update_fields=["trashed"])
+        channel.trashed, channel.trashed_at = True, timezone.now()
+        channel.save(update_fields=["trashed", "trashed_at"])
         return False
     _delete_files(list(Attachment.objects.filter(event__channel=channel)))
     channel.delete()
@@ -381,7 +389,7 @@ def folder_delete(
     _require(scope, node.pk, Level.MANAGE)
     place = _folder_place(node, scope.channel)
     if not node.trashed:
-        Folder.objects.filter(pk=node.pk).update(trashed=True)
+        Folder.objects.filter(pk=node.pk).update(trashed=True, trashed_at=timezone.now())
         _record(
             owner=scope.channel.user,
             type="folder_trashed",
@@ -821,3 +829,59 @@ def events_batch(*, access: Access, channel_id: str, items: Sequence[BatchItem])
             exc.data = {**exc.data, "tempRefId": item.temp_ref_id, "index": index}
             raise
     return results
+
+
+def trash_purge(
+    *, before: datetime, dry_run: bool = False, on_item: Callable[[], None] | None = None
+) -> dict[str, int]:
+    """Delete for good what went to the trash before ``before``: channels, flagged folders, flagged events.
+
+    Each item goes through its owner's delete service (files removed, events of a purged folder deleted with
+    it, token permissions dropped), one short transaction at a time, so a run can be stopped and resumed.
+    Folders and events inside a purged channel or folder go with it. Returns the counts per kind (for a dry
+    run, of what would be purged).
+    """
+    moment = before.timestamp()
+    channels = Channel.objects.filter(trashed=True, trashed_at__lt=before).select_related("user").order_by("pk")
+    folders = (
+        Folder.objects.filter(trashed=True, trashed_at__lt=before, channel__trashed=False)
+        .select_related("user", "channel")
+        .order_by("pk")
+    )
+    events = (
+        Event.objects.filter(trashed=True, modified__lt=moment, channel__trashed=False)
+        .select_related("user", "channel")
+        .order_by("pk")
+    )
+    counts = {"channels": channels.count(), "folders": folders.count(), "events": events.count()}
+    if dry_run:
+        return counts
+    done = {"channels": 0, "folders": 0, "events": 0}
+    for channel in channels.iterator(chunk_size=500):
+        done["channels"] += channel_delete(user=channel.user, ident=channel.ident)
+        if on_item is not None:
+            on_item()
+    for folder in folders.iterator(chunk_size=500):
+        try:
+            deleted = folder_delete(
+                access=Access.owner(folder.user),
+                channel_id=folder.channel.ident,
+                folder_id=folder.ident,
+                merge_events_with_parent=False,
+            )
+        except UnknownFolder:  # went with a purged ancestor
+            deleted = False
+        done["folders"] += deleted
+        if on_item is not None:
+            on_item()
+    for event in events.iterator(chunk_size=500):
+        try:
+            deleted = event_delete(
+                access=Access.owner(event.user), channel_id=event.channel.ident, event_id=event.ident
+            )
+        except UnknownEvent:  # went with a purged folder
+            deleted = False
+        done["events"] += deleted
+        if on_item is not None:
+            on_item()
+    return done
