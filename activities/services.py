@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -141,6 +142,79 @@ def _fan_out(activity: Activity, *, recipients: set[int], group_ids: set[int], e
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+@dataclass(frozen=True)
+class ActivityDraft:
+    """One activity of a batch (``activity_record_batch``): what differs between the batch's activities."""
+
+    type: str
+    subject: str
+    subject_params: dict[str, dict[str, Any]]
+    external_id: str
+    message: str = ""
+    payload: dict[str, Any] = field(default_factory=dict)
+    users: frozenset[int] = frozenset()
+
+
+def activity_record_batch(
+    *, source: str, actor: User, object_type: str, object_id: str, object_name: str, drafts: Sequence[ActivityDraft]
+) -> list[Activity]:
+    """Store a batch of one actor's activities about one object, set-based: a fixed number of statements.
+
+    The same rules as ``activity_record`` for each draft (its users and the actor reached, ``by_self`` for the
+    actor, ids of no user skipped), with an ``external_id`` per draft: one already stored (or repeated in
+    the batch) gives the stored activity instead of a copy. Returns the activities in draft order. A
+    concurrent recorder storing one of the ids between the look-up and the insert makes the insert raise
+    IntegrityError: the caller's savepoint then undoes the batch and ``activity_record`` can take the
+    drafts one by one.
+    """
+    object_ref = activity_object_get_or_create(object_type=object_type, native_id=object_id)
+    same_object = {"source": source, "object_type": object_type, "object_id": object_id}
+    known = {
+        activity.external_id: activity
+        for activity in Activity.objects.filter(**same_object, external_id__in={d.external_id for d in drafts})
+    }
+    created = timezone.now()
+    fresh: dict[str, tuple[Activity, ActivityDraft]] = {}
+    for draft in drafts:
+        if draft.external_id in known or draft.external_id in fresh:
+            continue
+        activity = Activity(
+            **same_object,
+            type=draft.type,
+            actor=actor,
+            actor_ref=actor.username,
+            actor_name=actor.shown_name,
+            subject=draft.subject,
+            subject_params=draft.subject_params,
+            message=draft.message,
+            object_name=object_name,
+            object_ref=object_ref,
+            payload=draft.payload,
+            external_id=draft.external_id,
+            created=created,
+        )
+        fresh[draft.external_id] = (activity, draft)
+    Activity.objects.bulk_create([activity for activity, _ in fresh.values()])
+    reached = {user_id for _, draft in fresh.values() for user_id in draft.users} | {actor.pk}
+    existing_users = set(User.objects.filter(pk__in=reached).values_list("pk", flat=True))
+    StreamEntry.objects.bulk_create(
+        [
+            StreamEntry(
+                user_id=user_id,
+                activity=activity,
+                source=source,
+                by_self=user_id == actor.pk,
+                object_ref=object_ref,
+            )
+            for activity, draft in fresh.values()
+            for user_id in sorted((draft.users | {actor.pk}) & existing_users)
+        ],
+        ignore_conflicts=True,
+    )
+    stored = known | {external_id: activity for external_id, (activity, _) in fresh.items()}
+    return [stored[draft.external_id] for draft in drafts]
 
 
 def activity_object_get_or_create(*, object_type: str, native_id: str) -> ActivityObject | None:

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from activities.services import activity_record
+from activities.services import ActivityDraft, activity_record, activity_record_batch
 from wopi.errors import (
     FileNameTaken,
     InvalidFileName,
@@ -67,32 +67,47 @@ def file_share(*, file: WopiFile, user: User, can_write: bool = False) -> WopiSh
     return share
 
 
-def _person_users(*, file: WopiFile, people: list[dict[str, Any]]) -> set[int]:
-    """Users named by WOPI persons who are mentioned or replied to and may open the file.
+def _named(person: dict[str, Any]) -> tuple[int | None, str | None]:
+    """The user id and lower-case e-mail a WOPI person who is mentioned or replied to names, else (None, None).
 
     A person from this host's WOPI client carries our ``UserId`` (the user's primary key) as ``Id``; an
-    ``Email`` is matched too. Persons of other providers, and users who cannot open the file, reach nobody:
-    a stream entry would tell them the name of a file they may not see.
+    ``Email`` is matched too. Persons of other providers name nobody.
     """
-    ids: set[int] = set()
-    emails: set[str] = set()
-    for person in people:
-        if not any(person.get(flag) is True for flag in ("Mentioned", "RepliedTo")):
-            continue
-        provider = person.get("Provider")
-        if isinstance(provider, str) and provider and not provider.startswith("wopi-"):
-            continue
-        person_id = person.get("Id")
-        if isinstance(person_id, str) and person_id.isdigit() and len(person_id) < 19:
-            ids.add(int(person_id))
-        email = person.get("Email")
-        if isinstance(email, str) and "@" in email:
-            emails.add(email.lower())
+    if not any(person.get(flag) is True for flag in ("Mentioned", "RepliedTo")):
+        return None, None
+    provider = person.get("Provider")
+    if isinstance(provider, str) and provider and not provider.startswith("wopi-"):
+        return None, None
+    person_id = person.get("Id")
+    email = person.get("Email")
+    return (
+        int(person_id) if isinstance(person_id, str) and person_id.isdigit() and len(person_id) < 19 else None,
+        email.lower() if isinstance(email, str) and "@" in email else None,
+    )
+
+
+def _people_reach(*, file: WopiFile, people: list[dict[str, Any]]) -> dict[int, str]:
+    """The active users that ``people`` name and who may open the file (id to lower-case e-mail), one query.
+
+    Users who cannot open the file reach nobody: a stream entry would tell them the name of a file they may
+    not see.
+    """
+    named = [_named(person) for person in people]
+    ids = {user_id for user_id, _ in named if user_id is not None}
+    emails = {email for _, email in named if email is not None}
     if not ids and not emails:
-        return set()
-    named = User.objects.filter(is_active=True).filter(Q(pk__in=ids) | Q(email__in=emails))
-    reach = named.filter(Q(pk=file.owner_id) | Q(wopi_shares__file=file)).values_list("pk", flat=True)
-    return set(reach)
+        return {}
+    users = User.objects.filter(is_active=True).filter(Q(pk__in=ids) | Q(email__in=emails))
+    reach = users.filter(Q(pk=file.owner_id) | Q(wopi_shares__file=file)).values_list("pk", "email")
+    return {user_id: email.lower() for user_id, email in reach}
+
+
+def _person_users(people: list[dict[str, Any]], reach: dict[int, str]) -> set[int]:
+    """Users of ``reach`` named by the mentioned or replied-to persons of ``people``."""
+    named = [_named(person) for person in people]
+    ids = {user_id for user_id, _ in named if user_id is not None}
+    emails = {email for _, email in named if email is not None}
+    return {user_id for user_id, email in reach.items() if user_id in ids or email in emails}
 
 
 def _activity_problem(item: dict[str, Any]) -> str | None:
@@ -141,12 +156,11 @@ def user_rich_object(user: User) -> dict[str, Any]:
     return {"type": "user", "id": user.username, "name": user.shown_name}
 
 
-def _record(*, access: FileAccess, item: dict[str, Any]) -> None:
+def _draft(*, access: FileAccess, item: dict[str, Any], reach: dict[int, str]) -> ActivityDraft:
     file, actor = access.file, access.user
     type_: str = item["Type"]
     data: dict[str, Any] = item.get("Data", {})
     people: list[dict[str, Any]] = item.get("People", [])
-    audience = _person_users(file=file, people=people) | {file.owner_id}
     params: dict[str, dict[str, Any]] = {"actor": user_rich_object(actor), "file": file_rich_object(file)}
     mentioned = [p for p in people if p.get("Mentioned") is True]
     if type_ == "mention":
@@ -156,22 +170,29 @@ def _record(*, access: FileAccess, item: dict[str, Any]) -> None:
             "type": "audience",
             "id": "mentioned",
             "name": "",
-            "users": sorted(_person_users(file=file, people=mentioned)),
+            "users": sorted(_person_users(mentioned, reach)),
         }
     comment = data.get("CommentText") if isinstance(data.get("CommentText"), str) else ""
-    activity_record(
-        source=WOPI_SOURCE,
+    return ActivityDraft(
         type=type_,
-        actor=actor,
-        users=audience,
+        subject=_subject(type_=type_, data=data),
+        subject_params=params,
+        external_id=str(uuid.UUID(str(item["Id"]).strip("{}"))),
+        message=comment or "",
+        payload={key: item[key] for key in ("Type", "Id", "Timestamp", "Data", "People") if key in item},
+        users=frozenset(_person_users(people, reach) | {file.owner_id}),
+    )
+
+
+def _record(*, access: FileAccess, drafts: list[ActivityDraft]) -> None:
+    file = access.file
+    activity_record_batch(
+        source=WOPI_SOURCE,
+        actor=access.user,
         object_type="file",
         object_id=str(file.pk),
         object_name=file.name,
-        external_id=str(uuid.UUID(str(item["Id"]).strip("{}"))),
-        payload={key: item[key] for key in ("Type", "Id", "Timestamp", "Data", "People") if key in item},
-        subject=_subject(type_=type_, data=data),
-        subject_params=params,
-        message=comment or "",
+        drafts=drafts,
     )
 
 
@@ -181,11 +202,14 @@ def activities_add(*, access: FileAccess, activities: list[Any]) -> list[dict[st
     Status 3 for a type the host does not know (nothing stored), 2 for a known type it can never accept
     (an Id that is not a UUID, malformed Data or People), 1 when the database failed for that item (the
     client may retry it), 0 once stored. The Id is compared case-insensitively: a re-sent activity is
-    stored once (the store's unique external id) and answered 0 again. Each activity is recorded in its own
+    stored once (the store's unique external id) and answered 0 again. The accepted activities are stored
+    together in one savepoint (``activity_record_batch``, a fixed number of statements); when that fails
+    (a concurrent request stored one of the Ids meanwhile, a database error) each is stored again in its own
     savepoint, so one failure does not undo the others. The audience is the actor, the file's owner and the
     mentioned or replied-to people who may open the file.
     """
     answers: list[dict[str, Any]] = []
+    accepted: list[tuple[int, dict[str, Any]]] = []
     for item in activities:
         raw_id = item.get("Id") if isinstance(item, dict) else None
         answer: dict[str, Any] = {"Id": raw_id if isinstance(raw_id, str) else ""}
@@ -199,17 +223,29 @@ def activities_add(*, access: FileAccess, activities: list[Any]) -> list[dict[st
         if problem is not None:
             answers.append(answer | {"Status": STATUS_PERMANENT, "Message": problem})
             continue
+        accepted.append((len(answers), item))
+        answers.append(answer | {"Status": STATUS_SUCCESS})
+    if not accepted:
+        return answers
+    people = [person for _, item in accepted for person in item.get("People", [])]
+    reach = _people_reach(file=access.file, people=people)
+    drafts = [_draft(access=access, item=item, reach=reach) for _, item in accepted]
+    try:
+        with transaction.atomic():
+            _record(access=access, drafts=drafts)
+        return answers
+    except DatabaseError:
+        pass
+    for (index, item), draft in zip(accepted, drafts, strict=True):
         try:
             with transaction.atomic():
-                _record(access=access, item=item)
+                _record(access=access, drafts=[draft])
         except IntegrityError:
             # The same Id was stored by a concurrent request between our look-up and insert: it is stored.
             pass
         except DatabaseError:
-            logger.exception("WOPI activity %s of file %s could not be stored", raw_id, access.file.pk)
-            answers.append(answer | {"Status": STATUS_RETRYABLE, "Message": "Could not store it now; retry."})
-            continue
-        answers.append(answer | {"Status": STATUS_SUCCESS})
+            logger.exception("WOPI activity %s of file %s could not be stored", item["Id"], access.file.pk)
+            answers[index] |= {"Status": STATUS_RETRYABLE, "Message": "Could not store it now; retry."}
     return answers
 
 
