@@ -171,10 +171,10 @@ def activity_record_batch(
     """
     object_ref = activity_object_get_or_create(object_type=object_type, native_id=object_id)
     same_object = {"source": source, "object_type": object_type, "object_id": object_id}
-    known = {
-        activity.external_id: activity
-        for activity in Activity.objects.filter(**same_object, external_id__in={d.external_id for d in drafts})
-    }
+    # ``exclude(external_id="")`` repeats the unique index's predicate, so that the index serves the look-up.
+    known_ids = {d.external_id for d in drafts}
+    stored = Activity.objects.filter(**same_object, external_id__in=known_ids).exclude(external_id="")
+    known = {activity.external_id: activity for activity in stored}
     created = timezone.now()
     fresh: dict[str, tuple[Activity, ActivityDraft]] = {}
     for draft in drafts:
@@ -213,8 +213,8 @@ def activity_record_batch(
         ],
         ignore_conflicts=True,
     )
-    stored = known | {external_id: activity for external_id, (activity, _) in fresh.items()}
-    return [stored[draft.external_id] for draft in drafts]
+    by_external_id = known | {external_id: activity for external_id, (activity, _) in fresh.items()}
+    return [by_external_id[draft.external_id] for draft in drafts]
 
 
 def activity_object_get_or_create(*, object_type: str, native_id: str) -> ActivityObject | None:
