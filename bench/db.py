@@ -62,6 +62,8 @@ def app_env(config: BenchConfig, database: str | None = None) -> dict[str, str]:
         "DJANGO_LOG_LEVEL": "WARNING",
         "METRICS_TOKEN": METRICS_TOKEN,
         "REDIS_URL": "",
+        # One token drives every WOPI scenario: its per-minute allowance must not turn the rounds into 429s.
+        "WOPI_RATE_LIMIT_PER_MINUTE": "100000000",
     }
 
 
