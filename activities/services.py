@@ -128,7 +128,7 @@ def _fan_out(activity: Activity, *, recipients: set[int], group_ids: set[int], e
         membership = User.groups.through._meta
         member_table = connection.ops.quote_name(membership.db_table)
         reached.append(
-            f"(u.is_active = %s AND u.id IN (SELECT m.user_id FROM {member_table} m "  # noqa: S608 - table from _meta
+            f"(u.is_active = %s AND u.id IN (SELECT m.user_id FROM {member_table} m "  # noqa: S608 - table from _meta  # nosec B608
             f"WHERE m.group_id IN ({', '.join(['%s'] * len(group_ids))})))"
         )
         params += [True, *sorted(group_ids)]
@@ -136,7 +136,7 @@ def _fan_out(activity: Activity, *, recipients: set[int], group_ids: set[int], e
         return
     entry_table = connection.ops.quote_name(StreamEntry._meta.db_table)
     sql = (
-        f"INSERT INTO {entry_table} (user_id, activity_id, source, by_self, object_ref_id) "  # noqa: S608 - ditto
+        f"INSERT INTO {entry_table} (user_id, activity_id, source, by_self, object_ref_id) "  # noqa: S608 - ditto  # nosec B608
         "SELECT u.id, %s, %s, CASE WHEN u.id = %s THEN %s ELSE %s END, %s "
         f"FROM {user_table} u WHERE {' OR '.join(reached)} ORDER BY u.id ON CONFLICT DO NOTHING"
     )
