@@ -166,7 +166,27 @@ class RejectForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "cols": 60}), max_length=2000, required=False)
 
 
-class ModerationAdmin(admin.ModelAdmin[Post]):
+class ModeratorsReadOnly:
+    """Admin lists that approvers may see (their sources' rows, see ``_moderates``) and never edit in place:
+    changes go through the moderation actions, which call the same services as the API."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _moderates(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _moderates(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ModerationAdmin(ModeratorsReadOnly, admin.ModelAdmin[Post]):
     """Shared shape of the two moderation lists: read-only rows, filters, search, a preview, service actions."""
 
     status: str = Post.Status.APPROVAL
@@ -190,21 +210,6 @@ class ModerationAdmin(admin.ModelAdmin[Post]):
         if user is None:
             return Post.objects.none()
         return selectors.posts_moderated(user=user).filter(status=self.status).prefetch_related("approvals")
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return _moderates(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _moderates(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description="labels")
     def labels(self, obj: Post) -> str:
@@ -336,7 +341,7 @@ class LivePostAdmin(ModerationAdmin):
 
 
 @admin.register(ModerationRecord)
-class ModerationRecordAdmin(admin.ModelAdmin[ModerationRecord]):
+class ModerationRecordAdmin(ModeratorsReadOnly, admin.ModelAdmin[ModerationRecord]):
     """The audit trail, read-only; an approver sees their sources' records."""
 
     list_display = ("created", "action", "title", "object_id", "source", "user", "api_key", "reason")
@@ -351,18 +356,3 @@ class ModerationRecordAdmin(admin.ModelAdmin[ModerationRecord]):
         if user is None:
             return records.none()
         return records if user.is_superuser else records.filter(source__approvers=user)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return _moderates(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _moderates(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
