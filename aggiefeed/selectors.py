@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import Group
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.models import User
@@ -29,7 +30,9 @@ def api_key_by_secret(*, secret: str) -> ApiKey | None:
     """The active key whose hash matches ``secret``, with its source (one query), or None."""
     if not secret or len(secret) > 256:
         return None
-    return ApiKey.objects.select_related("source").filter(secret_hash=secret_hash(secret), is_active=True).first()
+    keys = ApiKey.objects.select_related("source").filter(secret_hash=secret_hash(secret), is_active=True)
+    # The hash is unique: no ordering (Meta.ordering would join the source table once more to sort one row).
+    return next(iter(keys.order_by()[:1]), None)
 
 
 def moderates_any(*, user: User) -> bool:
@@ -110,7 +113,20 @@ class StreamQuery:
     after: str = ""
 
 
-def cursor_encode(post: Post) -> str:
+@dataclass(frozen=True, slots=True)
+class PostRow:
+    """A post of a list page as the list shows it: the stored document (JSON text) and its keyset position.
+
+    The document is read as text, not as a model: a page is the documents as stored, so nothing per row
+    needs a model instance, a JSON decoder in the ORM or a serializer.
+    """
+
+    document: str
+    published: datetime
+    object_id: str
+
+
+def cursor_encode(post: PostRow) -> str:
     """The keyset cursor just past ``post`` in stream order (published newest first, then object id)."""
     raw = f"{post.published.isoformat()}|{post.object_id}"
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
@@ -154,10 +170,11 @@ def _filtered(posts: QuerySet[Post], query: StreamQuery) -> QuerySet[Post]:
     return posts
 
 
-def _page(posts: QuerySet[Post], query: StreamQuery) -> list[Post]:
+def _page(posts: QuerySet[Post], query: StreamQuery) -> list[PostRow]:
     """One page in stream order plus one row more, which tells the caller whether a next page exists."""
     ordered = _filtered(posts, query).order_by("-published", "object_id")
-    return list(ordered[query.skip : query.skip + query.limit + 1])
+    rows = ordered.values_list(Cast("document", TextField()), "published", "object_id")
+    return [PostRow(*row) for row in rows[query.skip : query.skip + query.limit + 1]]
 
 
 def _not_expired(posts: QuerySet[Post]) -> QuerySet[Post]:
@@ -175,13 +192,13 @@ def _audience_of(kname: str) -> Q:
     return Q(is_public=True) | Q(Exists(reaches))
 
 
-def stream_public(*, query: StreamQuery) -> list[Post]:
+def stream_public(*, query: StreamQuery) -> list[PostRow]:
     """The anonymous stream: live posts addressed to ``public`` whose display window has not ended."""
     posts = _not_expired(Post.objects.filter(status=Post.Status.LIVE, is_public=True))
     return _page(posts, query)
 
 
-def stream_for_key(*, api_key: ApiKey, query: StreamQuery, kname: str | None = None) -> list[Post]:
+def stream_for_key(*, api_key: ApiKey, query: StreamQuery, kname: str | None = None) -> list[PostRow]:
     """The live stream as a key sees it (contract §5).
 
     With ``kname``: what that user should see. Without: public posts only, or every live post for a
@@ -195,7 +212,7 @@ def stream_for_key(*, api_key: ApiKey, query: StreamQuery, kname: str | None = N
     return _page(posts, query)
 
 
-def queue_for_moderator(*, user: User, query: StreamQuery, kname: str | None = None) -> list[Post]:
+def queue_for_moderator(*, user: User, query: StreamQuery, kname: str | None = None) -> list[PostRow]:
     """The approval queue of the sources ``user`` moderates; Forbidden for someone who moderates none."""
     if not moderates_any(user=user):
         raise Forbidden("Only a source's approvers see its approval queue.")

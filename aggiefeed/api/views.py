@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote, urlencode
 
+import orjson
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
@@ -54,10 +55,13 @@ def _stream_query(params: dict[str, Any]) -> selectors.StreamQuery:
     )
 
 
-def _page_response(request: Request, posts: list[Post], limit: int) -> Response:
-    """A bare array (contract §5) and, when more rows follow, a ``Link`` to the next keyset page."""
+def _page_response(request: Request, posts: list[selectors.PostRow], limit: int) -> Response:
+    """A bare array (contract §5) and, when more rows follow, a ``Link`` to the next keyset page.
+
+    Each post is its stored document (AggiefeedActivityOutput returns it as stored too), decoded by orjson.
+    """
     page = posts[:limit]
-    response = Response(AggiefeedActivityOutput(page, many=True).data)
+    response = Response([orjson.loads(row.document) for row in page])
     if len(posts) > limit and page:
         params = request.query_params.copy()
         params["after"] = selectors.cursor_encode(page[-1])
