@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+import orjson
+from django.db import connections, router
+from django.db.models import QuerySet
 from django.utils.crypto import constant_time_compare
 
 from accounts.models import User
@@ -36,7 +38,7 @@ class StreamFilter:
 
 @dataclass(frozen=True, slots=True)
 class StreamItem:
-    """One activity of a stream page, as read in the page's single query (fields in ``_ITEM_FIELDS`` order)."""
+    """One activity of a stream page, as read in the page's single query (columns in ``_PAGE_COLUMNS`` order)."""
 
     id: int
     source: str
@@ -55,27 +57,6 @@ class StreamItem:
     link: str
     icon: str
     created: datetime
-
-
-_ITEM_FIELDS = (
-    "id",
-    "source",
-    "type",
-    "actor_id",
-    "actor_ref",
-    "actor_name",
-    "object_type",
-    "object_id",
-    "object_name",
-    "object_ref_id",
-    "subject",
-    "subject_params",
-    "message",
-    "message_params",
-    "link",
-    "icon",
-    "created",
-)
 
 
 @dataclass(frozen=True)
@@ -135,6 +116,49 @@ def stream_filter_get(*, filter_id: str, object_type: str = "", object_id: int =
     raise UnknownFilter(filter=filter_id)
 
 
+# The stream page's query, written out: it is the hottest read of the hub, and the ORM's compilation and
+# per-row converters cost more than the query itself (bench.profile: 3.9 ms through values_list, 1.7 ms for
+# the same SQL here, at 50 rows). Fixed fragments only; every value travels as a parameter.
+_PAGE_COLUMNS = (
+    "a.id, a.source, a.type, a.actor_id, a.actor_ref, a.actor_name, a.object_type, a.object_id, a.object_name, "
+    "a.object_ref_id, a.subject, a.subject_params, a.message, a.message_params, a.link, a.icon, a.created"
+)
+_FIRST_ENTRY = "SELECT activity_id FROM activities_streamentry WHERE user_id = %s ORDER BY activity_id {order} LIMIT 1"
+_SINCE_MINE = (
+    "SELECT EXISTS (SELECT 1 FROM activities_streamentry WHERE user_id = %s AND activity_id = %s) "
+    "FROM activities_activity WHERE id = %s"
+)
+
+
+def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    """Rows of one read of the store, on the database the router picks for reads (a replica when routed)."""
+    with connections[router.db_for_read(Activity)].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _json_value(value: Any) -> Any:
+    """A JSON column as read by a plain cursor: text on both backends (Django leaves jsonb undecoded)."""
+    return orjson.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _moment(value: Any) -> datetime:
+    """A timestamp column as read by a plain cursor: aware on PostgreSQL, ISO text in UTC on SQLite."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def _stream_item(row: tuple[Any, ...]) -> StreamItem:
+    return StreamItem(
+        *row[:11],
+        _json_value(row[11]),
+        row[12],
+        _json_value(row[13]),
+        row[14],
+        row[15],
+        _moment(row[16]),
+    )
+
+
 def stream_page(
     *, user_id: int, stream_filter: StreamFilter, since: int = 0, limit: int = 50, ascending: bool = False
 ) -> StreamPage:
@@ -147,51 +171,55 @@ def stream_page(
     differs only for activities recorded with a back-dated ``created``). One query from no cursor (two for a
     filtered page that comes back empty), two from a cursor.
     """
-    # One filter() call: every ``entries__`` condition applies to the same (the user's) stream entry.
-    conditions: dict[str, object] = {"entries__user_id": user_id}
+    order = "ASC" if ascending else "DESC"
+    conditions = ["e.user_id = %s"]
+    params: list[Any] = [user_id]
+    cursor_given = False
     if since > 0:
-        mine = (
-            Activity.objects.filter(pk=since)
-            .annotate(mine=Exists(StreamEntry.objects.filter(user_id=user_id, activity_id=OuterRef("pk"))))
-            .values_list("mine", flat=True)
-            .first()
-        )
-        if mine is False:
+        found = _rows(_SINCE_MINE, [user_id, since, since])
+        if found and not found[0][0]:
             raise ForeignSince(since=since)
-        if mine:
+        if found:
             # The bound goes on both sides of the join: PostgreSQL does not carry a range across an equality,
             # and an unbounded side would make a merge join walk every newer row (cost growing with depth).
-            lookup = "gt" if ascending else "lt"
-            conditions |= {f"entries__activity_id__{lookup}": since, f"id__{lookup}": since}
-    order = "" if ascending else "-"
-    cursor_given = len(conditions) > 1
+            bound = ">" if ascending else "<"
+            conditions += [f"e.activity_id {bound} %s", f"a.id {bound} %s"]
+            params += [since, since]
+            cursor_given = True
+    first_entry = _FIRST_ENTRY.format(order=order)
     first_known: int | None = None
-    first_entry = StreamEntry.objects.filter(user_id=user_id).order_by(f"{order}activity_id").values("activity_id")
     limit = min(limit, STREAM_LIMIT_MAX)
     if limit <= 0 or stream_filter.object_ref_id == -1:
         if not cursor_given:
-            first_known = first_entry.values_list("activity_id", flat=True).first()
+            first_known = _first_known(first_entry, user_id)
         return StreamPage(items=[], has_more=False, first_known=first_known, last_given=None)
     if stream_filter.source is not None:
-        conditions["entries__source"] = stream_filter.source
+        conditions.append("e.source = %s")
+        params.append(stream_filter.source)
     if stream_filter.by_self is not None:
-        conditions["entries__by_self"] = stream_filter.by_self
+        conditions.append("e.by_self = %s")
+        params.append(stream_filter.by_self)
+        if not stream_filter.by_self:
+            # Nextcloud's "by" is ``user <> me`` in SQL: activities without an author are not "by others".
+            conditions.append("a.actor_ref <> ''")
     if stream_filter.object_ref_id == 0:
-        conditions["entries__object_ref__isnull"] = True
+        conditions.append("e.object_ref_id IS NULL")
     elif stream_filter.object_ref_id is not None:
-        conditions["entries__object_ref_id"] = stream_filter.object_ref_id
-    unfiltered = len(conditions) == 1
-    activities = Activity.objects.filter(**conditions)
-    if stream_filter.by_self is False:
-        # Nextcloud's "by" is ``user <> me`` in SQL: activities without an author are not "by others".
-        activities = activities.exclude(actor_ref="")
-    fields: tuple[str, ...] = _ITEM_FIELDS
+        conditions.append("e.object_ref_id = %s")
+        params.append(stream_filter.object_ref_id)
+    unfiltered = len(conditions) == (3 if cursor_given else 1)
+    columns = _PAGE_COLUMNS
     if not cursor_given and not unfiltered:
         # The reader's first activity in the whole stream rides along as one uncorrelated subquery.
-        activities = activities.annotate(first_known=Subquery(first_entry[:1]))
-        fields += ("first_known",)
-    rows = list(activities.order_by(f"{order}id").values_list(*fields)[: limit + 1])
-    items = [StreamItem(*row[: len(_ITEM_FIELDS)]) for row in rows[:limit]]
+        columns += f", ({first_entry})"
+        params.insert(0, user_id)
+    where = " AND ".join(conditions)
+    sql = (
+        f"SELECT {columns} FROM activities_activity a JOIN activities_streamentry e ON e.activity_id = a.id "  # noqa: S608  # nosec B608 - fixed fragments, values are parameters
+        f"WHERE {where} ORDER BY a.id {order} LIMIT %s"
+    )
+    rows = _rows(sql, [*params, limit + 1])
+    items = [_stream_item(row) for row in rows[:limit]]
     if not cursor_given:
         if unfiltered:
             # An unfiltered page from no cursor starts with the stream's first activity.
@@ -199,13 +227,18 @@ def stream_page(
         elif rows:
             first_known = rows[0][-1]
         else:
-            first_known = first_entry.values_list("activity_id", flat=True).first()
+            first_known = _first_known(first_entry, user_id)
     return StreamPage(
         items=items,
         has_more=len(rows) > limit,
         first_known=first_known,
         last_given=items[-1].id if items else None,
     )
+
+
+def _first_known(first_entry: str, user_id: int) -> int | None:
+    found = _rows(first_entry, [user_id])
+    return int(found[0][0]) if found else None
 
 
 def feed_url(*, user: User) -> str | None:
