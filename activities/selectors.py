@@ -134,7 +134,8 @@ def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     """Rows of one read of the store, on the database the router picks for reads (a replica when routed)."""
     with connections[router.db_for_read(Activity)].cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
 
 
 def _json_value(value: Any) -> Any:
@@ -148,14 +149,26 @@ def _moment(value: Any) -> datetime:
 
 
 def _stream_item(row: tuple[Any, ...]) -> StreamItem:
+    (id_, source, type_, actor_id, actor_ref, actor_name, object_type, object_id, object_name, object_ref_id) = row[:10]
+    subject, subject_params, message, message_params, link, icon, created = row[10:17]
     return StreamItem(
-        *row[:11],
-        _json_value(row[11]),
-        row[12],
-        _json_value(row[13]),
-        row[14],
-        row[15],
-        _moment(row[16]),
+        id=id_,
+        source=source,
+        type=type_,
+        actor_id=actor_id,
+        actor_ref=actor_ref,
+        actor_name=actor_name,
+        object_type=object_type,
+        object_native_id=object_id,
+        object_name=object_name,
+        object_ref_id=object_ref_id,
+        subject=subject,
+        subject_params=_json_value(subject_params),
+        message=message,
+        message_params=_json_value(message_params),
+        link=link,
+        icon=icon,
+        created=_moment(created),
     )
 
 
