@@ -37,6 +37,9 @@ def parse(argv: list[str]) -> BenchConfig:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--database", default="activityhub_bench")
     parser.add_argument("--skip-load", action="store_true", help="reuse the loaded data (same --rows)")
+    parser.add_argument(
+        "--load-only", action="store_true", help="load (each --scaling size, else --rows) and stop; measure later"
+    )
     parser.add_argument("--no-peer", action="store_true", help="leave the peer out")
     parser.add_argument("--scenarios", default="", help="comma-separated names (default: all)")
     parser.add_argument("--scaling", default="", help="sizes for the stream-page scaling run, e.g. 10000,1000000")
@@ -60,6 +63,7 @@ def parse(argv: list[str]) -> BenchConfig:
         database=args.database,
         peer_database=args.database + "_peer",
         skip_load=args.skip_load,
+        load_only=args.load_only,
         skip_peer=args.no_peer,
         scenarios=[s for s in args.scenarios.split(",") if s],
         scaling=[int(s) for s in args.scaling.split(",") if s],
@@ -337,6 +341,8 @@ def main(argv: list[str] | None = None) -> int:
     if config.scaling:
         return scaling(config, wrk, command)
     _load(config)
+    if config.load_only:
+        return 0
     facts = _data_facts(config)
     wopi_token = _wopi_token(config)
     scenarios = build(wopi_token=wopi_token, **facts)
@@ -393,14 +399,24 @@ def scaling_rows_shown(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def _sized(config: BenchConfig, size: int) -> BenchConfig:
+    """The scaling run's settings at one size: its own database, so that each size can be loaded ahead
+    (``--load-only``) and measured later with ``--skip-load`` on a quiet machine."""
+    return BenchConfig(
+        **{**config.__dict__, "rows": size, "scaling": [], "skip_peer": True, "database": f"{config.database}_{size}"}
+    )
+
+
 def scaling(config: BenchConfig, wrk: str, command: str) -> int:
     """The stream page (and its next page) at each size: load, serve, drive; cost relative to the smallest."""
     rows: list[dict[str, Any]] = []
     for size in config.scaling:
-        sized = BenchConfig(**{**config.__dict__, "rows": size, "scaling": [], "skip_peer": True})
+        sized = _sized(config, size)
         started = time.perf_counter()
         _load(sized)
         load_seconds = time.perf_counter() - started
+        if config.load_only:
+            continue
         facts = _data_facts(sized)
         scenarios = [
             s for s in build(wopi_token=_wopi_token(sized), **facts) if s.name in ("ocs_stream", "ocs_stream_next")
@@ -412,6 +428,8 @@ def scaling(config: BenchConfig, wrk: str, command: str) -> int:
         for row in rows_of(scenarios, app, floor, {}):
             row |= {"rows": size, "load_seconds": round(load_seconds, 1)}
             rows.append(row)
+    if config.load_only:
+        return 0
     base = {r["scenario"]: r for r in rows if r["rows"] == config.scaling[0]}
     for row in rows:
         first = base.get(row["scenario"], {})

@@ -45,6 +45,7 @@ class BenchConfig:
     database: str = "activityhub_bench"
     peer_database: str = "activityhub_bench_peer"
     skip_load: bool = False
+    load_only: bool = False
     skip_peer: bool = False
     skip_floor: bool = False
     scenarios: list[str] = field(default_factory=list)
