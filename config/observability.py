@@ -88,7 +88,7 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        incoming = request.headers.get("X-Request-Id", "")
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")  # not request.headers: it copies every header
         request_id = incoming if _SANE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
         try:
