@@ -46,6 +46,11 @@ class AccessToken(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
 
+    # The permission rows read together with the token when it authenticates a call (in ``position`` order;
+    # ``accounts.selectors.access_token_by_secret``), so that the caller's access costs no query of its own.
+    # None when they were not loaded: ``permissions.all()`` then reads them. Not a database field.
+    loaded_permissions: list[TokenPermission] | None = None
+
     class Meta:
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["user", "name"], name="accounts_token_name_unique_per_user")]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.base import SessionBase
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.utils.crypto import constant_time_compare
 
 from accounts.errors import UnknownToken
@@ -44,11 +44,44 @@ def _with_permissions(tokens: QuerySet[AccessToken]) -> QuerySet[AccessToken]:
 
 
 def access_token_by_secret(*, secret: str) -> AccessToken | None:
-    """The active user's token whose credential is ``secret``, with its permissions (two queries), or None."""
+    """The active user's token whose credential is ``secret``, with its user and permissions, or None.
+
+    One query (this runs on every activity call): the token and its user joined to its permission rows, one
+    result row per permission (a single row with no permission for a personal token). The rows are kept, in
+    ``position`` order, as ``loaded_permissions``.
+    """
     if not secret or len(secret) > 512:
         return None
     tokens = AccessToken.objects.filter(credentials__secret_hash=secret_hash(secret), user__is_active=True)
-    return _with_permissions(tokens.select_related("user")).first()
+    rows = list(
+        tokens.select_related("user")
+        .annotate(
+            perm_id=F("permissions__id"),
+            perm_position=F("permissions__position"),
+            perm_channel_ref=F("permissions__channel_ref"),
+            perm_folder_scoped=F("permissions__folder_scoped"),
+            perm_folder_ref=F("permissions__folder_ref"),
+            perm_level=F("permissions__level"),
+        )
+        .order_by("permissions__position", "permissions__id")
+    )
+    if not rows:
+        return None
+    token = rows[0]
+    token.loaded_permissions = [
+        TokenPermission(
+            id=row.perm_id,
+            token=token,
+            position=row.perm_position,
+            channel_ref=row.perm_channel_ref,
+            folder_scoped=row.perm_folder_scoped,
+            folder_ref=row.perm_folder_ref,
+            level=row.perm_level,
+        )
+        for row in rows
+        if row.perm_id is not None
+    ]
+    return token
 
 
 def user_by_session(*, session: SessionBase) -> User | None:

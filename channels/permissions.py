@@ -73,9 +73,14 @@ class Access:
 
     @classmethod
     def for_token(cls, token: AccessToken) -> Access:
-        """Access of a data token; its ``permissions`` should be prefetched (accounts' selector does it)."""
+        """Access of a data token: a personal token needs no rows; a shared one's come with it when accounts'
+        ``access_token_by_secret`` read it (``loaded_permissions``), else they are read here (one query).
+        """
         if token.kind == AccessToken.Kind.PERSONAL:
             return cls(user=token.user)
+        permissions = token.loaded_permissions
+        if permissions is None:
+            permissions = list(token.permissions.all())
         rows = tuple(
             PermissionRow(
                 channel_ref=row.channel_ref,
@@ -83,7 +88,7 @@ class Access:
                 folder_ref=row.folder_ref,
                 level=LEVELS_BY_NAME.get(row.level or "", Level.NONE),
             )
-            for row in token.permissions.all()
+            for row in permissions
         )
         return cls(user=token.user, rows=rows)
 

@@ -21,7 +21,7 @@ from config.parsers import RequestTooLarge
 
 
 def token_access(request: Request) -> Access:
-    """The Access of the data token that authenticated ``request`` (its permissions come prefetched)."""
+    """The Access of the data token that authenticated ``request`` (its permission rows came with it)."""
     token = request.auth
     if not isinstance(token, AccessToken):
         raise TypeError("the view is not token-authenticated")

@@ -4,7 +4,10 @@ from rest_framework.test import APIRequestFactory
 
 from accounts.api.authentication import PryvSessionAuthentication, PryvTokenAuthentication
 from accounts.errors import InvalidCredentials, InvalidToken
+from accounts.models import AccessToken
+from accounts.selectors import access_token_by_secret
 from accounts.services import session_create
+from tests.factories import AccessTokenCredentialFactory, AccessTokenFactory, TokenPermissionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +55,38 @@ def test_the_session_class_returns_the_session_key_as_auth(user):
 def test_the_session_class_refuses_a_data_token(data_token):
     with pytest.raises(InvalidCredentials):
         PryvSessionAuthentication().authenticate(_request(data_token))
+
+
+def test_a_token_comes_with_its_user_and_permission_rows_in_one_query(user, django_assert_num_queries):
+    token = AccessTokenFactory(user=user, kind=AccessToken.Kind.SHARED)
+    for position, ref in [(2, "c"), (0, "a"), (1, "b")]:
+        TokenPermissionFactory(token=token, position=position, channel_ref=ref)
+    AccessTokenCredentialFactory(token=token, secret="three-rows-" + "x" * 30)
+
+    with django_assert_num_queries(1):
+        found = access_token_by_secret(secret="three-rows-" + "x" * 30)
+        assert found is not None
+        assert found.user.username == user.username
+        assert [p.channel_ref for p in found.loaded_permissions or []] == ["a", "b", "c"]
+        assert [p.position for p in found.loaded_permissions or []] == [0, 1, 2]
+
+
+def test_a_personal_token_without_rows_loads_no_permission(user, django_assert_num_queries):
+    token = AccessTokenFactory(user=user, kind=AccessToken.Kind.PERSONAL)
+    AccessTokenCredentialFactory(token=token, secret="personal-" + "x" * 30)
+
+    with django_assert_num_queries(1):
+        found = access_token_by_secret(secret="personal-" + "x" * 30)
+
+    assert found == token
+    assert found is not None
+    assert found.loaded_permissions == []
+
+
+def test_an_inactive_users_token_is_not_found(user):
+    token = AccessTokenFactory(user=user)
+    AccessTokenCredentialFactory(token=token, secret="inactive-" + "x" * 30)
+    user.is_active = False
+    user.save()
+
+    assert access_token_by_secret(secret="inactive-" + "x" * 30) is None

@@ -8,9 +8,10 @@ from tests.factories import AttachmentFactory, EventFactory, FolderFactory
 
 pytestmark = pytest.mark.django_db
 
-# token + its permissions, channel, folders, then (tree) the time counts or (events) events + attachments
-TREE_QUERIES = 5
-EVENTS_QUERIES = 6
+# token (with its permissions and user), channel, folders, then (tree) the time counts or (events) events +
+# attachments
+TREE_QUERIES = 4
+EVENTS_QUERIES = 5
 
 
 def build_tree(channel, count):
