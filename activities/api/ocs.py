@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import quote_plus
 
+import orjson
+
 OCS_STATUS_UNAUTHORISED = 997
 OCS_V1_OK = 100
 _PHP_NUMERIC = re.compile(r"^[ \t\n\r\v\f]*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?[ \t\n\r\v\f]*$", re.ASCII)
@@ -65,9 +67,21 @@ def php_list_or_map(mapping: Mapping[str, Any]) -> dict[str, Any] | list[Any]:
 def php_json(value: Any) -> bytes:
     """PHP ``json_encode($value, JSON_HEX_TAG)``: ASCII only, ``\\/`` for slashes, ``\\u003C``/``\\u003E`` for tags.
 
-    Slashes and angle brackets can only occur inside JSON strings, so replacing them in the encoded text is
-    exact. The C encoder of ``json`` does the ``\\uXXXX`` escaping that orjson cannot.
+    Slashes, angle brackets and DEL can only occur inside JSON strings, so replacing them in the encoded text
+    is exact. orjson writes the common all-ASCII reply ten times faster than ``json``; a reply with other
+    characters goes through the C encoder of ``json``, which does the ``\\uXXXX`` escaping orjson cannot.
     """
+    try:
+        encoded = orjson.dumps(value)
+    except orjson.JSONEncodeError:  # an integer past 64 bits: json writes it
+        encoded = b""
+    if encoded and encoded.isascii():
+        return (
+            encoded.replace(b"/", b"\\/")
+            .replace(b"<", b"\\u003C")
+            .replace(b">", b"\\u003E")
+            .replace(b"\x7f", b"\\u007f")
+        )
     text = json.dumps(value, ensure_ascii=True, separators=(",", ":"))
     return text.replace("/", "\\/").replace("<", "\\u003C").replace(">", "\\u003E").encode("ascii")
 

@@ -1,5 +1,7 @@
 """The OCS layer's pure functions against the contract's rules and test vectors (§3, §4, §5.1, §6)."""
 
+import json
+
 import pytest
 
 from activities.api.ocs import (
@@ -64,6 +66,20 @@ def test_php_json_escapes_slashes_tags_and_non_ascii():
     encoded = php_json({"a": '</x> é 😀 "q"', "b": [], "c": None, "d": True})
 
     assert encoded == b'{"a":"\\u003C\\/x\\u003E \\u00e9 \\ud83d\\ude00 \\"q\\"","b":[],"c":null,"d":true}'
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["plain", "a/b <i>", '\x00\x07\x1f\x7f\\"', "tab\tnew\nline\r", "caf\u00e9", "\u2028\u2029", "\U0001f600", ""],
+)
+def test_php_json_writes_what_the_json_encoder_writes(text):
+    """The fast (orjson, all-ASCII) and the general (json) paths agree byte for byte, DEL and controls included."""
+    for big in (2**63 - 1, 2**64):  # orjson writes 64-bit integers; past that, json writes the reply
+        value = {text: [text, 0, -(2**63), big, True, None, {"k": text}], "n": [], "m": {}}
+        expected = json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+        expected = expected.replace("/", "\\/").replace("<", "\\u003C").replace(">", "\\u003E")
+
+        assert php_json(value) == expected.encode("ascii")
 
 
 def test_php_xml_follows_toxml_rules():
