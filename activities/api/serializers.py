@@ -90,7 +90,7 @@ def ocs_activity(
         "objects": php_list_or_map({str(object_id): item.object_name}) if object_id or item.object_name else [],
         "link": absolute_url(item.link, base_url),
         "icon": first_absolute_url(icon_candidates, base_url),
-        "datetime": item.created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00"),
+        "datetime": item.created.astimezone(UTC).isoformat(timespec="seconds"),  # 2026-11-30T10:30:20+00:00
     }
     if previews:
         view = registry.PreviewView(item.object_type, object_id, item.object_name, item.link, item.subject_params)
