@@ -14,13 +14,14 @@ from django.http import HttpRequest, HttpResponseBase
 from rest_framework.exceptions import ParseError, Throttled
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import BaseParser
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from accounts.models import User
 from config.errors import ExceptionHandler, wopi_exception_handler
 from config.parsers import json_loads
+from config.renderers import FastJSONRenderer
 from wopi.api.authentication import WopiAccessTokenAuthentication, request_token
 from wopi.discovery import configured_proof_keys
 from wopi.errors import BodyTooLarge, InvalidAccessToken, InvalidWopiRequest, ProofCheckFailed
@@ -76,7 +77,7 @@ class WopiApiView(APIView):
     """Base of every ``/wopi/files/{file_id}...`` view: ``self.access(request, file_id)`` gives the FileAccess."""
 
     authentication_classes = [WopiAccessTokenAuthentication]
-    renderer_classes = [JSONRenderer]
+    renderer_classes = [FastJSONRenderer]  # DRF's JSON bytes, written by orjson
     parser_classes: list[type[BaseParser]] = []
     content_negotiation_class = JsonOnlyNegotiation
 

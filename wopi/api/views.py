@@ -41,7 +41,6 @@ from wopi.selectors import (
     WOPI_ACTIVITY_TYPES,
     FileAccess,
     activities_page,
-    activity_as_wopi,
     user_id_of,
     user_info_get,
     wopi_timestamp,
@@ -237,7 +236,7 @@ class ActivitiesMixin:
             type_filter=query.validated_data.get("TypeFilter"),
         )
         body: dict[str, Any] = {
-            "Activities": [activity_as_wopi(activity) for activity in page.activities],
+            "Activities": page.activities,
             "MoreResultsExist": page.more,
             "ItemsExceedTop": page.more,
         }
