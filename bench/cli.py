@@ -18,7 +18,7 @@ from typing import Any
 
 from bench import driver, loader, peer_loader, report
 from bench.config import APP_PYTHON, METRICS_TOKEN, ROOT, BenchConfig
-from bench.db import app_env, app_migrate, connect, database_recreate, loaded_mark, loaded_rows, say
+from bench.db import app_env, app_migrate, connect, database_recreate, loaded_mark, loaded_rows, redis_url, say
 from bench.scenarios import STREAM_USER, Scenario, build
 from bench.servers import Server
 
@@ -383,6 +383,7 @@ def main(argv: list[str] | None = None) -> int:
         "connections": config.connections,
         "wrk_threads": config.threads,
         "gunicorn_workers": 2,
+        "cache": "redis" if redis_url() else "per-worker memory (no Redis)",
     }
     report.write(rows, config.results, settings)
     print(report.table(rows))

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import os
+import socket
 import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 import psycopg
 from psycopg import sql
@@ -46,6 +50,21 @@ def loaded_mark(conn: Conn, rows: int) -> None:
     conn.execute("INSERT INTO bench_meta (rows) VALUES (%s)", (rows,))
 
 
+@functools.cache
+def redis_url() -> str:
+    """The Redis the project's cache uses in the run, as in production (``BENCH_REDIS_URL``, default database 13
+    of the local server), or "" when none answers: then each worker has its own in-memory cache, and the
+    table's figures leave out the cache round trips (login throttling, WOPI rate limits) production pays."""
+    url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 6379), timeout=2):
+            return url
+    except OSError:
+        say(f"no Redis at {url}: the project runs with a per-worker in-memory cache (set BENCH_REDIS_URL)")
+        return ""
+
+
 def app_env(config: BenchConfig, database: str | None = None) -> dict[str, str]:
     """Production settings of the project, on the bench database, for manage.py and gunicorn alike."""
     from bench.config import METRICS_TOKEN, SECRET_KEY
@@ -61,7 +80,7 @@ def app_env(config: BenchConfig, database: str | None = None) -> dict[str, str]:
         "DJANGO_CONN_MAX_AGE": "600",
         "DJANGO_LOG_LEVEL": "WARNING",
         "METRICS_TOKEN": METRICS_TOKEN,
-        "REDIS_URL": "",
+        "REDIS_URL": redis_url(),
         # One token drives every WOPI scenario: its per-minute allowance must not turn the rounds into 429s.
         "WOPI_RATE_LIMIT_PER_MINUTE": "100000000",
     }
@@ -69,8 +88,6 @@ def app_env(config: BenchConfig, database: str | None = None) -> dict[str, str]:
 
 def app_migrate(config: BenchConfig) -> None:
     """``manage.py migrate`` of the project on the bench database (the schema is the project's, never ours)."""
-    import os
-
     env = {**os.environ, **app_env(config)}
     subprocess.run(  # noqa: S603 - our own interpreter and manage.py
         [str(APP_PYTHON), "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
