@@ -5,16 +5,16 @@ Selectors treat what a caller may not see as unknown, so that ids cannot be prob
 
 from __future__ import annotations
 
+import json
 import re
 import time as _time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BooleanField, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import QuerySet
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import User
@@ -127,7 +127,12 @@ class ChannelScope:
         rows = Folder.objects.filter(channel=channel).values_list(
             "pk", "ident", "name", "parent_id", "hidden", "trashed", "client_data"
         )
-        nodes = {row[0]: FolderNode(*row) for row in rows}
+        return cls.build(channel, grant, [FolderNode(*row) for row in rows])
+
+    @classmethod
+    def build(cls, channel: Channel, grant: ChannelGrant, folders: Iterable[FolderNode]) -> ChannelScope:
+        """The scope of the channel's folders, each node's children sorted by name."""
+        nodes = {node.pk: node for node in folders}
         for node in sorted(nodes.values(), key=lambda n: (n.name, n.ident)):
             if node.parent_pk is not None:
                 nodes[node.parent_pk].children.append(node)
@@ -148,7 +153,7 @@ class ChannelScope:
 
     def level(self, pk: int | None) -> Level:
         """The caller's level on a folder, or on folder-less events when ``pk`` is None."""
-        if pk is None:
+        if pk is None or not self.grant.folders:
             return self.grant.whole
         return self.grant.level_along(node.ident for node in self.path(pk))
 
@@ -184,14 +189,59 @@ def channel_scope(*, access: Access, channel_id: str, lock: bool = False) -> Cha
     """
     if not is_identity(channel_id):
         raise UnknownChannel(f"Unknown channel '{shown(channel_id)}'.")
-    channels = Channel.objects.filter(user=access.user, ident=channel_id)
-    if lock:
-        channels = channels.select_for_update()
-    channel = channels.first()
     grant = access.channel_grant(channel_id)
-    if channel is None or not grant.reaches:
+    if not grant.reaches:
+        raise UnknownChannel(f"Unknown channel '{channel_id}'.")
+    if not lock:
+        return _read_scope(access=access, channel_id=channel_id, grant=grant)
+    channel = Channel.objects.filter(user=access.user, ident=channel_id).select_for_update().first()
+    if channel is None:
         raise UnknownChannel(f"Unknown channel '{channel_id}'.")
     return ChannelScope.load(channel, grant)
+
+
+# The channel and its folders in one query (a channel without folders is one row of NULL folder columns).
+_SCOPE_SQL = """
+SELECT c.id, c.name, c.enforce_no_events_overlap, c.client_data, c.trashed,
+       f.id, f.ident, f.name, f.parent_id, f.hidden, f.trashed, f.client_data
+FROM "channels_channel" c LEFT JOIN "channels_folder" f ON f.channel_id = c.id
+WHERE c.user_id = %s AND c.ident = %s
+"""
+_SCOPE_CHANNEL_FIELDS = ["id", "user_id", "ident", "name", "enforce_no_events_overlap", "client_data", "trashed"]
+
+
+def _json(value: Any) -> Any:
+    """A JSON column as read by a raw cursor (text on SQLite, and on PostgreSQL as Django sets psycopg up),
+    decoded as ``JSONField.from_db_value`` does."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError:
+        return value
+
+
+def _read_scope(*, access: Access, channel_id: str, grant: ChannelGrant) -> ChannelScope:
+    """The scope of a read: the channel row and its folder tree by one hand-written query.
+
+    The Channel is built without ``trashed_at`` and ``created`` (deferred: read on first access), which no
+    read needs; its ``user`` is the caller's owner, already loaded.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_SCOPE_SQL, (access.user.pk, channel_id))
+        rows = cursor.fetchall()
+    if not rows:
+        raise UnknownChannel(f"Unknown channel '{channel_id}'.")
+    pk, name, strict, client_data, trashed = rows[0][:5]
+    values = (pk, access.user.pk, channel_id, name, bool(strict), _json(client_data), bool(trashed))
+    channel = Channel.from_db(connection.alias, _SCOPE_CHANNEL_FIELDS, values)
+    channel.user = access.user
+    folders = [
+        FolderNode(row[5], row[6], row[7], row[8], bool(row[9]), bool(row[10]), _json(row[11]))
+        for row in rows
+        if row[5] is not None
+    ]
+    return ChannelScope.build(channel, grant, folders)
 
 
 @dataclass
@@ -306,33 +356,160 @@ class EventQuery:
     tags: Sequence[str] = ()
 
 
-def _tag_filter(tag: str) -> RawSQL:
+class AttachmentRow(NamedTuple):
+    key: str
+    file_name: str
+    content_type: str
+    size: int
+
+
+class EventRow(NamedTuple):
+    """An event as the list reads return it: its output fields, the folder as its id, the attachments."""
+
+    ident: str
+    time: float
+    duration: float | None
+    is_period: bool
+    type_class: str
+    type_format: str
+    value: Any
+    folder_ident: str | None
+    tags: list[str]
+    description: str
+    client_data: dict[str, Any]
+    trashed: bool
+    modified: float
+    attachments: list[AttachmentRow]
+
+    @classmethod
+    def of(cls, event: Event) -> EventRow:
+        """The row of an Event instance (its folder and attachments are read if not loaded)."""
+        attachments = [AttachmentRow(a.key, a.file_name, a.content_type, a.size) for a in event.attachments.all()]
+        folder_ident = event.folder.ident if event.folder is not None else None
+        return cls(
+            event.ident, event.time, event.duration, event.is_period, event.type_class, event.type_format,
+            event.value, folder_ident, event.tags, event.description, event.client_data, event.trashed,
+            event.modified, attachments,
+        )  # fmt: skip
+
+
+class _Where:
+    """The WHERE clause of a hand-written events query: conditions on ``e`` (channels_event) and their
+    parameters, in order."""
+
+    def __init__(self) -> None:
+        self.conditions: list[str] = []
+        self.params: list[Any] = []
+
+    def add(self, condition: str, *params: Any) -> None:
+        self.conditions.append(condition)
+        self.params.extend(params)
+
+    def sql(self) -> str:
+        return " AND ".join(self.conditions)
+
+
+def _in(column: str, pks: Iterable[int]) -> tuple[str, list[int]]:
+    """``column IN (...)``, or a condition that is never true for no pks (as the ORM's empty ``__in``)."""
+    values = sorted(pks)
+    if not values:
+        return "1 = 0", []
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", values
+
+
+def _tag_condition(tag: str) -> tuple[str, list[Any]]:
     if connection.vendor == "postgresql":
-        return RawSQL('"channels_event"."tags" @> jsonb_build_array(%s::text)', (tag,), output_field=BooleanField())
-    return RawSQL(
-        'EXISTS (SELECT 1 FROM json_each("channels_event"."tags") WHERE json_each.value = %s)',
-        (tag,),
-        output_field=BooleanField(),
-    )
+        return "e.tags @> jsonb_build_array(%s::text)", [tag]
+    return "EXISTS (SELECT 1 FROM json_each(e.tags) WHERE json_each.value = %s)", [tag]
 
 
-def _visible_events(scope: ChannelScope) -> QuerySet[Event]:
-    events = Event.objects.filter(channel=scope.channel)
+def _visible_events(scope: ChannelScope) -> _Where:
+    """The events of the channel the caller can read: all with a whole-channel grant, else those of the
+    folders it can read."""
+    where = _Where()
+    where.add("e.channel_id = %s", scope.channel.pk)
     if scope.grant.whole < Level.READ:
-        events = events.filter(folder_id__in=scope.readable_pks())
+        condition, params = _in("e.folder_id", scope.readable_pks())
+        where.add(condition, *params)
+    return where
+
+
+def _trashed_folder_pks(scope: ChannelScope) -> set[int]:
+    return {pk for pk in scope.nodes if scope.in_trash(pk)}
+
+
+def _trash_condition(scope: ChannelScope, state: State) -> tuple[str, list[Any]] | None:
+    """``state`` as a condition: ``default`` excludes trashed events and those of folders in the trash,
+    ``trashed`` keeps only them, ``all`` does not filter."""
+    if state == "all":
+        return None
+    folders, params = _in("e.folder_id", _trashed_folder_pks(scope))
+    in_trash = f"(e.trashed OR (e.folder_id IS NOT NULL AND {folders}))"
+    return (f"NOT {in_trash}" if state == "default" else in_trash), params
+
+
+_EVENT_COLUMNS = (
+    "e.id, e.ident, e.time, e.duration, e.is_period, e.type_class, e.type_format, e.value, e.folder_id, "
+    "e.tags, e.description, e.client_data, e.trashed, e.modified"
+)
+_PAGE_COLUMNS = _EVENT_COLUMNS.replace("e.", "p.")
+
+
+def _event_rows(scope: ChannelScope, where: _Where, *, ascending: bool, skip: int, limit: int | None) -> list[EventRow]:
+    """The events matching ``where``, by time then id, a page of them, with their attachments (by key).
+
+    One hand-written query: the page of events (on the ``(channel, time)`` index) joined to their
+    attachments, so that a page costs one round trip whatever its size. Rows are built directly, without
+    model instances.
+    """
+    direction = "ASC" if ascending else "DESC"
+    params = list(where.params)
+    page = ""
+    if limit is not None:
+        page = " LIMIT %s OFFSET %s"
+        params += [limit, skip]
+    sql = (
+        f"SELECT {_PAGE_COLUMNS}, a.key, a.file_name, a.content_type, a.size "  # noqa: S608  # nosec B608 - fixed fragments, values are parameters
+        f'FROM (SELECT {_EVENT_COLUMNS} FROM "channels_event" e WHERE {where.sql()} '
+        f"ORDER BY e.time {direction}, e.ident {direction}{page}) p "
+        'LEFT JOIN "channels_attachment" a ON a.event_id = p.id '
+        f"ORDER BY p.time {direction}, p.ident {direction}, a.key"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    idents = {pk: node.ident for pk, node in scope.nodes.items()}
+    events: list[EventRow] = []
+    last_pk = None
+    for row in rows:
+        if row[0] != last_pk:
+            last_pk = row[0]
+            folder_pk = row[8]
+            events.append(
+                EventRow(
+                    ident=row[1],
+                    time=row[2],
+                    duration=row[3],
+                    is_period=bool(row[4]),
+                    type_class=row[5],
+                    type_format=row[6],
+                    value=_json(row[7]),
+                    folder_ident=idents[folder_pk] if folder_pk is not None else None,
+                    tags=_json(row[9]),
+                    description=row[10],
+                    client_data=_json(row[11]),
+                    trashed=bool(row[12]),
+                    modified=row[13],
+                    attachments=[],
+                )
+            )
+        if row[14] is not None:
+            events[-1].attachments.append(AttachmentRow(row[14], row[15], row[16], row[17]))
     return events
 
 
-def _trash_filter(scope: ChannelScope, state: State) -> Q | None:
-    if state == "all":
-        return None
-    trashed_folders = {pk for pk in scope.nodes if scope.in_trash(pk)}
-    in_trash = Q(trashed=True) | Q(folder_id__in=trashed_folders)
-    return ~in_trash if state == "default" else in_trash
-
-
-def events_query(*, scope: ChannelScope, query: EventQuery, now: float | None = None) -> list[Event]:
-    """The events of GET /{channel}/events: one query (plus one for attachments) whatever their number.
+def events_query(*, scope: ChannelScope, query: EventQuery, now: float | None = None) -> list[EventRow]:
+    """The events of GET /{channel}/events: one query (attachments included) whatever their number.
 
     Time window (contract §4.3): only ``toTime`` means ``fromTime = toTime - 86400``, only ``fromTime``
     means ``toTime = now``; an event is inside when ``time <= toTime`` and it starts at or after
@@ -341,7 +518,7 @@ def events_query(*, scope: ChannelScope, query: EventQuery, now: float | None = 
     without a time range; at most ``EVENTS_MAX_LIMIT`` events are returned in any case. Reads by the
     ``(channel, time)`` index.
     """
-    events = _visible_events(scope)
+    where = _visible_events(scope)
     if query.only_folders is not None:
         unknown: list[str] = []
         folder_pks: set[int] = set()
@@ -357,41 +534,40 @@ def events_query(*, scope: ChannelScope, query: EventQuery, now: float | None = 
             folder_pks.update(n.pk for n in scope.subtree(node.pk) if scope.level(n.pk) >= Level.READ)
         if unknown:
             raise UnknownReferencedFolder("Unknown folders in 'onlyFolders'.", unknownIds=unknown)
-        folder_filter = Q(folder_id__in=folder_pks)
-        if include_folderless:
-            folder_filter |= Q(folder__isnull=True)
-        events = events.filter(folder_filter)
+        folders, params = _in("e.folder_id", folder_pks)
+        where.add(f"({folders} OR e.folder_id IS NULL)" if include_folderless else folders, *params)
     from_time, to_time = query.from_time, query.to_time
     if to_time is not None and from_time is None:
         from_time = to_time - 86400
     if from_time is not None and to_time is None:
         to_time = now if now is not None else _time.time()
     if from_time is not None and to_time is not None:
-        events = events.filter(time__lte=to_time).filter(
-            Q(time__gte=from_time)
-            | Q(is_period=True, end_time__isnull=True, duration__isnull=True)
-            | Q(end_time__gte=from_time)
+        where.add("e.time <= %s", to_time)
+        where.add(
+            "(e.time >= %s OR (e.is_period AND e.end_time IS NULL AND e.duration IS NULL) OR e.end_time >= %s)",
+            from_time,
+            from_time,
         )
-    trash = _trash_filter(scope, query.state)
+    trash = _trash_condition(scope, query.state)
     if trash is not None:
-        events = events.filter(trash)
+        where.add(trash[0], *trash[1])
     if query.modified_since is not None:
-        events = events.filter(modified__gt=query.modified_since)
+        where.add("e.modified > %s", query.modified_since)
     for tag in query.tags:
-        events = events.filter(_tag_filter(tag))
-    order = ("time", "ident") if query.sort_ascending else ("-time", "-ident")
+        condition, params = _tag_condition(tag)
+        where.add(condition, *params)
     limit = query.limit
     if limit is None:
         limit = EVENTS_DEFAULT_LIMIT if query.from_time is None and query.to_time is None else EVENTS_MAX_LIMIT
     limit = min(limit, EVENTS_MAX_LIMIT)
-    events = events.select_related("folder").prefetch_related("attachments").order_by(*order)
-    return list(events[query.skip : query.skip + limit])
+    return _event_rows(scope, where, ascending=query.sort_ascending, skip=query.skip, limit=limit)
 
 
-def events_running(*, scope: ChannelScope) -> list[Event]:
-    """Running, non-trashed periods the caller can read, newest first (one query plus attachments)."""
-    events = _visible_events(scope).filter(is_period=True, duration__isnull=True, trashed=False)
-    return list(events.select_related("folder").prefetch_related("attachments").order_by("-time", "-ident"))
+def events_running(*, scope: ChannelScope) -> list[EventRow]:
+    """Running, non-trashed periods the caller can read, newest first (one query, attachments included)."""
+    where = _visible_events(scope)
+    where.add("e.is_period AND e.duration IS NULL AND NOT e.trashed")
+    return _event_rows(scope, where, ascending=False, skip=0, limit=None)
 
 
 def event_get(*, scope: ChannelScope, event_id: str) -> Event:

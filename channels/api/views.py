@@ -49,9 +49,11 @@ from channels.api.serializers import (
     FolderTreeQuery,
     FolderUpdateInput,
     StoppedOutput,
+    event_bodies,
+    folder_body,
 )
 from channels.errors import UnknownAttachment
-from channels.models import Event
+from channels.selectors import EventRow
 from channels.services import UNSET, BatchItem, EventInput, EventResult, FileInput
 from config.errors import pryv_body
 from config.parsers import JSONParser, json_loads
@@ -110,8 +112,8 @@ def _result(result: EventResult) -> dict[str, str]:
     return body
 
 
-def _events_response(events: Iterable[Event], channel_id: str) -> Response:
-    return Response(EventOutput(events, many=True, context={"channel_id": channel_id}).data)
+def _events_response(events: Iterable[EventRow], channel_id: str) -> Response:
+    return Response(event_bodies(events, channel_id))
 
 
 def _files(request: Request) -> list[FileInput]:
@@ -278,7 +280,7 @@ def _tree(request: Request, channel_id: str, folder_id: str | None) -> Response:
         state=query["state"],
         time_count_base=query.get("timeCountBase"),
     )
-    return Response(FolderOutput(items, many=True, context={"channel_id": channel_id}).data)
+    return Response([folder_body(item, channel_id) for item in items])
 
 
 def _folder_create(request: Request, channel_id: str, parent_in_path: str | None) -> Response:

@@ -10,8 +10,8 @@ pytestmark = pytest.mark.django_db
 
 # token (with its permissions and user), channel, folders, then (tree) the time counts or (events) events +
 # attachments
-TREE_QUERIES = 4
-EVENTS_QUERIES = 5
+TREE_QUERIES = 3
+EVENTS_QUERIES = 3
 
 
 def build_tree(channel, count):
