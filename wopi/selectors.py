@@ -7,11 +7,12 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from django.core import signing
-from django.db import connections, router
+from django.db import connections, models, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from accounts.models import User
 from activities.models import Activity
@@ -23,6 +24,7 @@ WOPI_ACTIVITY_TYPES = ("comment", "mention")
 GET_ACTIVITIES_MAX = 100
 HOST_NAME = "ActivityHub"
 PERSON_PROVIDER = f"wopi-{HOST_NAME}"
+_M = TypeVar("_M", bound=models.Model)
 _SKIP_TOKEN_SALT = "wopi.skip-token"  # noqa: S105 - a signing salt, not a secret  # nosec B105
 SKIP_TOKEN_MAX_AGE_SECONDS = 24 * 3600
 
@@ -76,6 +78,71 @@ def file_access(*, user: User, file_id: str) -> FileAccess:
     if found.owner_id != user.pk and share_write is None:
         raise UnknownFile()
     return FileAccess(file=found, user=user, can_write=found.owner_id == user.pk or bool(share_write))
+
+
+@dataclass(frozen=True)
+class TokenReach:
+    """What one statement says of a token: its active user, and its file as that user reaches it (``access``
+    None when the file is missing or not theirs: a 404 once the other checks have passed)."""
+
+    user: User
+    file_id: str
+    access: FileAccess | None
+
+
+def token_reach(*, user_id: int, file_id: str) -> TokenReach | None:
+    """The active user ``user_id`` and the file ``file_id`` with that user's share of it, in one statement;
+    None when the user is missing or inactive (401). The same rules as ``file_access``.
+
+    Every WOPI request needs both, in this order, and a database round trip costs more than the rest of a
+    GetActivities: the user's row is joined to the file's (LEFT: a missing file still says the user is fine).
+    """
+    try:
+        pk: uuid.UUID | None = uuid.UUID(file_id)
+    except ValueError:
+        pk = None  # matches no file: a 404 after the token's other checks
+    connection = connections[router.db_for_read(WopiFile)]
+    quote = connection.ops.quote_name
+    user_columns = ", ".join(f"u.{quote(_column(field))}" for field in User._meta.concrete_fields)
+    file_columns = ", ".join(f"f.{quote(_column(field))}" for field in WopiFile._meta.concrete_fields)
+    sql = (
+        f"SELECT {user_columns}, {file_columns}, (SELECT s.can_write FROM {quote(WopiShare._meta.db_table)} s "  # noqa: S608 - names from _meta  # nosec B608
+        f"WHERE s.file_id = f.id AND s.user_id = u.id) FROM {quote(User._meta.db_table)} u "
+        f"LEFT JOIN {quote(WopiFile._meta.db_table)} f ON f.id = %s WHERE u.id = %s AND u.is_active = %s"
+    )
+    prepared_pk = WopiFile._meta.pk.get_db_prep_value(pk, connection) if WopiFile._meta.pk and pk else None
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [prepared_pk, user_id, True])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    user_width = len(User._meta.concrete_fields)
+    user = _instance(User, connection, row[:user_width])
+    if row[user_width] is None:  # no such file
+        return TokenReach(user=user, file_id=file_id, access=None)
+    found = _instance(WopiFile, connection, row[user_width:-1])
+    share_write = row[-1]
+    if found.owner_id != user.pk and share_write is None:
+        return TokenReach(user=user, file_id=file_id, access=None)
+    can_write = found.owner_id == user.pk or bool(share_write)
+    return TokenReach(user=user, file_id=file_id, access=FileAccess(file=found, user=user, can_write=can_write))
+
+
+def _column(field: models.Field[Any, Any]) -> str:
+    return str(field.column)
+
+
+def _instance(model: type[_M], connection: BaseDatabaseWrapper, values: tuple[Any, ...]) -> _M:
+    """A model instance from its concrete columns as a plain cursor read them, converted as the ORM converts
+    them (SQLite's text timestamps and 0/1 booleans, UUIDs, JSON)."""
+    fields = model._meta.concrete_fields
+    converted = []
+    for field, value in zip(fields, values, strict=True):
+        column = field.get_col(model._meta.db_table)
+        for converter in [*connection.ops.get_db_converters(column), *column.get_db_converters(connection)]:
+            value = converter(value, column, connection)
+        converted.append(value)
+    return model.from_db(connection.alias, [field.attname for field in fields], converted)
 
 
 def user_info_get(*, user: User) -> str | None:

@@ -1,3 +1,4 @@
+import dataclasses
 import threading
 
 import pytest
@@ -6,9 +7,9 @@ from django.db import close_old_connections
 from activities.models import Activity
 from tests.factories import UserFactory, WopiShareFactory
 from tests.wopi.conftest import token_for
-from wopi.api import base
+from wopi.api import authentication
 from wopi.models import WopiFile, WopiUserInfo
-from wopi.selectors import file_access
+from wopi.selectors import file_access, token_reach
 
 pytestmark = pytest.mark.django_db
 
@@ -208,8 +209,12 @@ def test_get_file_racing_a_put_file_answers_the_new_bytes_not_a_500(
     lock(wopi, wopi_file, owner_token, "L1")
     with django_capture_on_commit_callbacks(execute=True):
         wopi.post(wopi_file, "PUT", b"saved", token=owner_token, suffix="/contents", headers={"X-WOPI-Lock": "L1"})
-    reads = iter([stale])
-    monkeypatch.setattr(base, "file_access", lambda **kwargs: next(reads, None) or file_access(**kwargs))
+
+    # The file read with the token's user is the stale one; the view's re-read (base.file_access) is fresh.
+    def stale_reach(**kwargs):
+        return dataclasses.replace(token_reach(**kwargs), access=stale)
+
+    monkeypatch.setattr(authentication, "token_reach", stale_reach)
 
     response = wopi.call("GET", wopi_file.pk, "/contents", token=owner_token)
 

@@ -24,10 +24,10 @@ from config.parsers import json_loads
 from config.renderers import FastJSONRenderer
 from wopi.api.authentication import WopiAccessTokenAuthentication, request_token
 from wopi.discovery import configured_proof_keys
-from wopi.errors import BodyTooLarge, InvalidAccessToken, InvalidWopiRequest, ProofCheckFailed
+from wopi.errors import BodyTooLarge, InvalidAccessToken, InvalidWopiRequest, ProofCheckFailed, UnknownFile
 from wopi.proof import proof_valid, timestamp_fresh, timestamp_from_header
 from wopi.ratelimit import rate_limit_hit
-from wopi.selectors import FileAccess, file_access
+from wopi.selectors import FileAccess, TokenReach, file_access
 from wopi.tokens import AccessGrant
 
 logger = logging.getLogger(__name__)
@@ -100,9 +100,17 @@ class WopiApiView(APIView):
         return response
 
     def access(self, request: Request, file_id: str) -> FileAccess:
+        """The file as the token's user reaches it: first the one read with the user (``token_reach``), then,
+        when asked again (a re-read after a concurrent write), a fresh read."""
         user = request.user
         if not isinstance(user, User):
             raise InvalidAccessToken()
+        reach = getattr(request, "wopi_reach", None)
+        if isinstance(reach, TokenReach) and reach.file_id == file_id and reach.user is user:
+            request.wopi_reach = None  # type: ignore[attr-defined]  # read once: a re-read asks the database
+            if reach.access is None:
+                raise UnknownFile()
+            return reach.access
         return file_access(user=user, file_id=file_id)
 
     def grant(self, request: Request) -> AccessGrant:
