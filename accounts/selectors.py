@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.base import SessionBase
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db import connection
+from django.db.models import Exists, Model, OuterRef, Prefetch, QuerySet
 from django.utils.crypto import constant_time_compare
 
 from accounts.errors import UnknownToken
@@ -43,44 +45,83 @@ def _with_permissions(tokens: QuerySet[AccessToken]) -> QuerySet[AccessToken]:
     return tokens.prefetch_related(Prefetch("permissions", queryset=TokenPermission.objects.order_by("position")))
 
 
+class _ModelColumns:
+    """One model's concrete columns in a hand-written query, and the instances built from them with the
+    conversions the ORM applies (SQLite's datetimes and booleans, JSON), so that a hot read can join
+    several tables in one statement without the ORM's per-query compilation.
+    """
+
+    def __init__(self, model: type[Model], alias: str) -> None:
+        self.model = model
+        self.alias = alias
+        self.fields = model._meta.concrete_fields
+        self.attnames = [f.attname for f in self.fields]
+        self._sql: dict[str, str] = {}
+        self._converters: dict[str, list[tuple[int, list[Any], Any]]] = {}
+
+    def sql(self) -> str:
+        known = self._sql.get(connection.vendor)
+        if known is None:
+            known = ", ".join(f"{self.alias}.{connection.ops.quote_name(str(f.column))}" for f in self.fields)
+            self._sql[connection.vendor] = known
+        return known
+
+    def converters(self) -> list[tuple[int, list[Any], Any]]:
+        known = self._converters.get(connection.vendor)
+        if known is None:
+            known = []
+            for index, field in enumerate(self.fields):
+                col = field.get_col(self.model._meta.db_table)
+                found = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
+                if found:
+                    known.append((index, found, col))
+            self._converters[connection.vendor] = known
+        return known
+
+    def build(self, row: Sequence[Any], start: int) -> Any:
+        values = list(row[start : start + len(self.fields)])
+        for index, converters, col in self.converters():
+            for converter in converters:
+                values[index] = converter(values[index], col, connection)
+        return self.model.from_db(connection.alias, self.attnames, values)
+
+
+_TOKEN_COLUMNS = _ModelColumns(AccessToken, "t")
+_USER_COLUMNS = _ModelColumns(User, "u")
+_PERMISSION_COLUMNS = _ModelColumns(TokenPermission, "p")
+
+
 def access_token_by_secret(*, secret: str) -> AccessToken | None:
     """The active user's token whose credential is ``secret``, with its user and permissions, or None.
 
-    One query (this runs on every activity call): the token and its user joined to its permission rows, one
-    result row per permission (a single row with no permission for a personal token). The rows are kept, in
-    ``position`` order, as ``loaded_permissions``.
+    One hand-written query (this runs on every activity call): the credential's token and its user joined
+    to the token's permission rows, one result row per permission (a single row without permission for a
+    personal token). The rows are kept, in ``position`` order, as ``loaded_permissions``.
     """
     if not secret or len(secret) > 512:
         return None
-    tokens = AccessToken.objects.filter(credentials__secret_hash=secret_hash(secret), user__is_active=True)
-    rows = list(
-        tokens.select_related("user")
-        .annotate(
-            perm_id=F("permissions__id"),
-            perm_position=F("permissions__position"),
-            perm_channel_ref=F("permissions__channel_ref"),
-            perm_folder_scoped=F("permissions__folder_scoped"),
-            perm_folder_ref=F("permissions__folder_ref"),
-            perm_level=F("permissions__level"),
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {_TOKEN_COLUMNS.sql()}, {_USER_COLUMNS.sql()}, {_PERMISSION_COLUMNS.sql()} "  # noqa: S608  # nosec B608 - columns from _meta, values are parameters
+            'FROM "accounts_accesstokencredential" c '
+            'JOIN "accounts_accesstoken" t ON t.id = c.token_id '
+            'JOIN "accounts_user" u ON u.id = t.user_id '
+            'LEFT JOIN "accounts_tokenpermission" p ON p.token_id = t.id '
+            "WHERE c.secret_hash = %s AND u.is_active = %s ORDER BY p.position, p.id",
+            (secret_hash(secret), True),
         )
-        .order_by("permissions__position", "permissions__id")
-    )
+        rows = cursor.fetchall()
     if not rows:
         return None
-    token = rows[0]
-    token.loaded_permissions = [
-        TokenPermission(
-            id=row.perm_id,
-            token=token,
-            position=row.perm_position,
-            channel_ref=row.perm_channel_ref,
-            folder_scoped=row.perm_folder_scoped,
-            folder_ref=row.perm_folder_ref,
-            level=row.perm_level,
-        )
-        for row in rows
-        if row.perm_id is not None
-    ]
+    token: AccessToken = _TOKEN_COLUMNS.build(rows[0], 0)
+    token.user = _USER_COLUMNS.build(rows[0], len(_TOKEN_COLUMNS.fields))
+    start = len(_TOKEN_COLUMNS.fields) + len(_USER_COLUMNS.fields)
+    token.loaded_permissions = []
+    for row in rows:
+        if row[start] is not None:
+            permission: TokenPermission = _PERMISSION_COLUMNS.build(row, start)
+            permission.token = token
+            token.loaded_permissions.append(permission)
     return token
 
 

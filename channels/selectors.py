@@ -160,6 +160,17 @@ class ChannelScope:
     def in_trash(self, pk: int) -> bool:
         return any(node.trashed for node in self.path(pk))
 
+    def trashed_pks(self) -> set[int]:
+        """The folders in the trash (flagged, or under a flagged one), walking the tree once from the roots."""
+        found: set[int] = set()
+        stack = [(node, node.trashed) for node in self.nodes.values() if node.parent_pk is None]
+        while stack:
+            node, in_trash = stack.pop()
+            if in_trash:
+                found.add(node.pk)
+            stack.extend((child, in_trash or child.trashed) for child in node.children)
+        return found
+
     def subtree(self, pk: int) -> list[FolderNode]:
         """The folder and all its descendants."""
         found, stack = [], [self.nodes[pk]]
@@ -215,6 +226,8 @@ def _json(value: Any) -> Any:
     decoded as ``JSONField.from_db_value`` does."""
     if not isinstance(value, str):
         return value
+    if value == "{}":  # most clientData: no parsing
+        return {}
     try:
         return json.loads(value)
     except json.JSONDecodeError:
@@ -434,16 +447,12 @@ def _visible_events(scope: ChannelScope) -> _Where:
     return where
 
 
-def _trashed_folder_pks(scope: ChannelScope) -> set[int]:
-    return {pk for pk in scope.nodes if scope.in_trash(pk)}
-
-
 def _trash_condition(scope: ChannelScope, state: State) -> tuple[str, list[Any]] | None:
     """``state`` as a condition: ``default`` excludes trashed events and those of folders in the trash,
     ``trashed`` keeps only them, ``all`` does not filter."""
     if state == "all":
         return None
-    folders, params = _in("e.folder_id", _trashed_folder_pks(scope))
+    folders, params = _in("e.folder_id", scope.trashed_pks())
     in_trash = f"(e.trashed OR (e.folder_id IS NOT NULL AND {folders}))"
     return (f"NOT {in_trash}" if state == "default" else in_trash), params
 

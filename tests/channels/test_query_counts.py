@@ -86,3 +86,62 @@ def test_running_and_folder_scoped_token_queries_do_not_grow(channel, owner, mak
     assert small == large == EVENTS_QUERIES
     assert running_small == EVENTS_QUERIES
     assert {event["folderId"] for event in body} <= {f"f{i}" for i in range(20)}
+
+
+# Issue 8: each hot read runs at most 3 SQL queries, authentication included, whatever the page or tree size.
+HOT_READ_QUERIES = 3
+
+
+@pytest.mark.parametrize("size", [0, 1, 25, 120])
+def test_folder_tree_is_at_most_3_queries_at_any_tree_size(personal, channel, size, django_assert_max_num_queries):
+    build_tree(channel, size)
+
+    with django_assert_max_num_queries(HOT_READ_QUERIES):
+        response = personal.get("/work/folders?timeCountBase=0")
+    with django_assert_max_num_queries(HOT_READ_QUERIES):
+        everything = personal.get("/work/folders?timeCountBase=50&includeHidden=true&state=all")
+
+    assert response.status_code == everything.status_code == 200
+    assert len(response.json()) == min(size, 3)
+
+
+@pytest.mark.parametrize("size", [0, 1, 20, 200])
+def test_events_are_at_most_3_queries_at_any_page_size(personal, channel, size, django_assert_max_num_queries):
+    folders = build_tree(channel, 4)
+    for index in range(size):
+        event = EventFactory(channel=channel, folder=folders[index % 4], time=10_000 + index)
+        if index % 3 == 0:
+            AttachmentFactory(event=event)
+            AttachmentFactory(event=event)
+
+    for url in (
+        "/work/events?fromTime=0&toTime=99999999999&onlyFolders[]=f0",
+        f"/work/events?limit={max(size, 1)}&skip=0",
+        "/work/events?fromTime=0&toTime=99999999999&state=trashed&sortAscending=true&tags=x&modifiedSince=0",
+        "/work/events/running",
+    ):
+        with django_assert_max_num_queries(HOT_READ_QUERIES):
+            response = personal.get(url)
+        assert response.status_code == 200, (url, response.content)
+    with django_assert_max_num_queries(HOT_READ_QUERIES):
+        page = personal.get("/work/events?fromTime=0&toTime=99999999999")
+    assert len(page.json()) == size + 4
+
+
+@pytest.mark.parametrize("size", [1, 60])
+def test_a_folder_scoped_shared_token_reads_in_at_most_3_queries(
+    channel, owner, make_token, api, size, django_assert_max_num_queries
+):
+    folders = build_tree(channel, 12)
+    client = api(make_token(owner, [("other", "read"), ("work", "f1", "read"), ("work", "f2", "contribute")]))
+    for index in range(size):
+        EventFactory(channel=channel, folder=folders[index % 12], time=20_000 + index)
+
+    with django_assert_max_num_queries(HOT_READ_QUERIES):
+        events = client.get("/work/events?fromTime=0&toTime=99999999999")
+    with django_assert_max_num_queries(HOT_READ_QUERIES):
+        tree = client.get("/work/folders?timeCountBase=0")
+
+    assert events.status_code == tree.status_code == 200
+    assert {event["folderId"] for event in events.json()} <= {f"f{i}" for i in range(1, 12)}
+    assert {folder["id"] for folder in tree.json()} == {"f1", "f2"}
