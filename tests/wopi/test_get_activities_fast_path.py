@@ -6,11 +6,14 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rest_framework.renderers import JSONRenderer
 
 from activities.models import Activity
 from tests.factories import ActivityFactory, UserFactory, WopiShareFactory
 from tests.wopi.conftest import token_for
+from wopi.api.serializers import GetActivitiesInput, GetActivitiesQuery, get_activities_query
 from wopi.selectors import PERSON_PROVIDER, WOPI_ACTIVITY_TYPES, wopi_timestamp
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +121,69 @@ def test_get_activities_runs_at_most_two_queries(
         filtered = wopi.post(wopi_file, "GET_ACTIVITIES", {"Top": top, "TypeFilter": ["comment"]}, token=owner_token)
 
     assert len(page.json()["Activities"]) == len(filtered.json()["Activities"]) == top
+
+
+def serializer_reading(document: dict) -> GetActivitiesQuery | None:
+    """What GetActivitiesInput makes of a body, in the terms of get_activities_query."""
+    query = GetActivitiesInput(data=document)
+    if not query.is_valid():
+        return None
+    data = query.validated_data
+    return GetActivitiesQuery(
+        top=data["Top"], skip_token=data.get("SkipToken") or None, type_filter=data.get("TypeFilter")
+    )
+
+
+# Text a JSON body can carry to the reader: no NUL, no lone surrogate (the JSON reader refuses both).
+JSON_TEXT = st.text(alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), max_size=8)
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | JSON_TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(JSON_TEXT, inner, max_size=3),
+    max_leaves=6,
+)
+SKIP_TOKENS = (
+    st.none()
+    | st.text(alphabet=" \t\n\u00a0\u2003ab", max_size=6)
+    | st.builds(lambda n, pad: "x" * n + pad, st.integers(1995, 2005), st.sampled_from(["", " ", "\u2003 "]))
+)
+TYPE_FILTERS = st.none() | st.lists(st.text(alphabet=" \tcomentio\u3000", max_size=12) | JSON_VALUES, max_size=4)
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"Top": 5},
+        {"Top": -3, "Other": 1},
+        {"Top": 2**70},
+        {"Top": 5.0},
+        {"Top": None},
+        {},
+        {"Top": 1, "SkipToken": "  x  "},
+        {"Top": 1, "SkipToken": " " * 3000},
+        {"Top": 1, "SkipToken": "x" * 2000 + "  "},
+        {"Top": 1, "SkipToken": "x" * 2001},
+        {"Top": 1, "SkipToken": ["x"]},
+        {"Top": 1, "TypeFilter": " comment "},
+        {"Top": 1, "TypeFilter": {"comment": 1}},
+        {"Top": 1, "TypeFilter": [" comment", "", "  ", "mention\u3000"]},
+        {"Top": 1, "TypeFilter": ["comment", None]},
+        {"Top": 1, "TypeFilter": []},
+    ],
+)
+def test_the_body_reader_agrees_with_the_serializer(document):
+    assert get_activities_query(document) == serializer_reading(document)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "Top": st.integers() | JSON_VALUES,
+            "SkipToken": SKIP_TOKENS | JSON_VALUES,
+            "TypeFilter": TYPE_FILTERS,
+        },
+    )
+)
+def test_the_body_reader_agrees_with_the_serializer_on_any_body(document):
+    assert get_activities_query(document) == serializer_reading(document)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from rest_framework import serializers
+
+SKIP_TOKEN_MAX_CHARS = 2000
 
 
 class StrictIntegerField(serializers.IntegerField):
@@ -76,7 +79,7 @@ class GetActivitiesInput(serializers.Serializer[Any]):
         required=False,
         allow_null=True,
         allow_blank=True,
-        max_length=2000,
+        max_length=SKIP_TOKEN_MAX_CHARS,
         help_text="the SkipToken of the previous page; null or empty: the first page",
     )
     TypeFilter = serializers.ListField(
@@ -85,6 +88,39 @@ class GetActivitiesInput(serializers.Serializer[Any]):
         allow_null=True,
         help_text="the types wanted; absent, null or empty: every type; unknown names are ignored",
     )
+
+
+@dataclass(frozen=True)
+class GetActivitiesQuery:
+    top: int
+    skip_token: str | None
+    type_filter: list[str] | None
+
+
+def get_activities_query(document: dict[str, Any]) -> GetActivitiesQuery | None:
+    """The GetActivities body read by ``GetActivitiesInput``'s rules, or None where it would be invalid.
+
+    Written out because the serializer costs more than the page's query; a test holds the two to the same
+    answers. ``Top``: an integer, not a boolean. ``SkipToken``: a string, trimmed, of at most 2000 characters;
+    null, empty or blank is none. ``TypeFilter``: an array of strings, each trimmed; null is none. NUL and lone
+    surrogates never get here (the JSON reader refuses them). Other members are ignored.
+    """
+    top = document.get("Top")
+    if type(top) is not int:
+        return None
+    skip_token = document.get("SkipToken")
+    if skip_token is not None:
+        if not isinstance(skip_token, str):
+            return None
+        skip_token = skip_token.strip()
+        if len(skip_token) > SKIP_TOKEN_MAX_CHARS:
+            return None
+    type_filter = document.get("TypeFilter")
+    if type_filter is not None:
+        if not isinstance(type_filter, list) or not all(isinstance(name, str) for name in type_filter):
+            return None
+        type_filter = [name.strip() for name in type_filter]
+    return GetActivitiesQuery(top=top, skip_token=skip_token or None, type_filter=type_filter)
 
 
 class GetActivitiesOutput(serializers.Serializer[Any]):

@@ -25,6 +25,7 @@ from wopi.api.serializers import (
     GetActivitiesOutput,
     PutRelativeFileOutput,
     RenameFileOutput,
+    get_activities_query,
 )
 from wopi.errors import (
     BodyTooLarge,
@@ -226,15 +227,10 @@ class ActivitiesMixin:
         return Response(AddActivitiesOutput({"ActivityResponses": answers}).data)
 
     def get_activities(self, access: FileAccess, request: Request) -> Response:
-        query = GetActivitiesInput(data=read_json_object(request))
-        if not query.is_valid():
+        query = get_activities_query(read_json_object(request))
+        if query is None:
             raise InvalidWopiRequest("Top must be an integer; SkipToken a string; TypeFilter an array of strings.")
-        page = activities_page(
-            access=access,
-            top=query.validated_data["Top"],
-            skip_token=query.validated_data.get("SkipToken") or None,
-            type_filter=query.validated_data.get("TypeFilter"),
-        )
+        page = activities_page(access=access, top=query.top, skip_token=query.skip_token, type_filter=query.type_filter)
         body: dict[str, Any] = {
             "Activities": page.activities,
             "MoreResultsExist": page.more,
