@@ -267,33 +267,40 @@ class FolderItem:
     time_count: float | None
 
 
+# Each folder's own periods (not its descendants'): a period counts from max(time, base) to min(end, now),
+# a running one ends now; one that ended by ``base`` counts nothing and is left out early.
 TIME_COUNT_SQL = """
-WITH RECURSIVE tree(ancestor_id, folder_id) AS (
-    SELECT id, id FROM channels_folder WHERE channel_id = %(channel)s
-    UNION ALL
-    SELECT tree.ancestor_id, child.id FROM tree JOIN channels_folder child ON child.parent_id = tree.folder_id
-), spans(ancestor_id, span_start, span_end) AS (
-    SELECT tree.ancestor_id,
-           CASE WHEN e.time > %(base)s THEN e.time ELSE %(base)s END,
-           CASE WHEN e.end_time IS NULL OR e.end_time > %(now)s THEN %(now)s ELSE e.end_time END
-    FROM tree JOIN channels_event e ON e.folder_id = tree.folder_id
-    WHERE e.channel_id = %(channel)s AND e.is_period AND NOT e.trashed
-)
-SELECT ancestor_id, SUM(CASE WHEN span_end > span_start THEN span_end - span_start ELSE 0 END)
-FROM spans GROUP BY ancestor_id
+SELECT folder_id, SUM(CASE WHEN span_end > span_start THEN span_end - span_start ELSE 0 END)
+FROM (
+    SELECT e.folder_id,
+           CASE WHEN e.time > %(base)s THEN e.time ELSE %(base)s END AS span_start,
+           CASE WHEN e.end_time IS NULL OR e.end_time > %(now)s THEN %(now)s ELSE e.end_time END AS span_end
+    FROM channels_event e
+    WHERE e.channel_id = %(channel)s AND e.is_period AND NOT e.trashed AND e.folder_id IS NOT NULL
+      AND (e.end_time IS NULL OR e.end_time > %(base)s)
+) spans
+GROUP BY folder_id
 """
 
 
-def folder_time_counts(*, channel: Channel, base: float, now: float | None = None) -> dict[int, float]:
-    """Each folder's summed period time from ``base`` to now, descendants included, in one SQL query.
+def folder_time_counts(*, scope: ChannelScope, base: float, now: float | None = None) -> dict[int, float]:
+    """Each folder's summed period time from ``base`` to now, descendants included (contract §6).
 
-    A recursive CTE pairs every folder with all its descendants; each non-trashed period contributes
-    ``max(0, min(end, now) - max(time, base))``, a running one ending now (contract §6).
+    One SQL query sums each folder's own non-trashed periods, ``max(0, min(end, now) - max(time, base))``
+    with a running period ending now; each sum is then added to the folder and all its ancestors from the
+    tree the scope already holds (no recursive query).
     """
-    params = {"channel": channel.pk, "base": float(base), "now": float(now if now is not None else _time.time())}
+    params = {"channel": scope.channel.pk, "base": float(base), "now": float(now if now is not None else _time.time())}
     with connection.cursor() as cursor:
         cursor.execute(TIME_COUNT_SQL, params)
-        return {int(folder_pk): float(total or 0.0) for folder_pk, total in cursor.fetchall()}
+        own = cursor.fetchall()
+    totals: dict[int, float] = {}
+    for folder_pk, total in own:
+        if folder_pk not in scope.nodes:
+            continue
+        for node in scope.path(folder_pk):
+            totals[node.pk] = totals.get(node.pk, 0.0) + float(total or 0.0)
+    return totals
 
 
 def folder_tree(
@@ -311,7 +318,7 @@ def folder_tree(
     folders not in the trash, ``trashed`` the top-most flagged folders each with its whole subtree, ``all``
     everything. A folder whose parent is not listed shows at the top, with its ``parentId`` when the caller
     may read the parent (a trashed folder under a live one) and null when not (a token's partial view).
-    Two queries whatever the size (folders, then the time counts when asked).
+    At most one query whatever the size (the time counts, when asked): the scope holds the folders.
     """
     start: list[FolderNode]
     if parent_id is not None:
@@ -320,7 +327,7 @@ def folder_tree(
     else:
         start = [node for node in scope.nodes.values() if node.parent_pk is None]
         start.sort(key=lambda n: (n.name, n.ident))
-    counts = folder_time_counts(channel=scope.channel, base=time_count_base) if time_count_base is not None else None
+    counts = folder_time_counts(scope=scope, base=time_count_base) if time_count_base is not None else None
 
     def build(node: FolderNode, parent_readable: bool, in_trash: bool, inside_trashed: bool) -> list[FolderItem]:
         if node.hidden and not include_hidden:

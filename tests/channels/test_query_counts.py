@@ -4,6 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from channels.permissions import Access
+from channels.selectors import channel_scope, folder_time_counts
 from tests.factories import AttachmentFactory, EventFactory, FolderFactory
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +147,23 @@ def test_a_folder_scoped_shared_token_reads_in_at_most_3_queries(
     assert events.status_code == tree.status_code == 200
     assert {event["folderId"] for event in events.json()} <= {f"f{i}" for i in range(1, 12)}
     assert {folder["id"] for folder in tree.json()} == {"f1", "f2"}
+
+
+def test_time_counts_add_each_folder_period_time_to_all_its_ancestors(personal, channel, owner):
+    folders = build_tree(channel, 13)  # each folder has one period [100 + 10i, 105 + 10i)
+    EventFactory(channel=channel, folder=folders[12], time=90, duration=8.25, end_time=98.25, is_period=True)
+    EventFactory(channel=channel, folder=folders[4], time=1000, is_period=True)  # running until now
+    EventFactory(channel=channel, folder=folders[4], time=5000, duration=10, end_time=5010, is_period=True)  # future
+    EventFactory(channel=channel, folder=folders[7], time=150, duration=1, end_time=151, is_period=True, trashed=True)
+    EventFactory(channel=channel, folder=None, time=150, duration=1, end_time=151, is_period=True)
+    scope = channel_scope(access=Access.owner(owner), channel_id="work")
+
+    counts = folder_time_counts(scope=scope, base=97.5, now=2000.0)
+
+    own = dict.fromkeys(scope.nodes, 0.0)
+    for index, folder in enumerate(folders):
+        own[folder.pk] += 5.0 if 100 + 10 * index >= 97.5 else 0.0
+    own[folders[12].pk] += 0.75
+    own[folders[4].pk] += 1000.0
+    expected = {pk: sum(own[node.pk] for node in scope.subtree(pk)) for pk in scope.nodes}
+    assert {pk: counts.get(pk, 0.0) for pk in scope.nodes} == expected
