@@ -27,7 +27,14 @@ from accounts.api.serializers import EmptyOutput, PryvErrorOutput
 from accounts.models import AccessToken
 from channels import selectors, services
 from channels.api.authentication import PryvTokenOrSessionAuthentication
-from channels.api.base import ChannelsAPIView, ChannelsBaseAPIView, UploadAPIView, query_params, token_access
+from channels.api.base import (
+    ChannelsAPIView,
+    ChannelsBaseAPIView,
+    UploadAPIView,
+    query_params,
+    token_access,
+    validated_query,
+)
 from channels.api.serializers import (
     BatchInput,
     ChannelCreateInput,
@@ -270,7 +277,7 @@ class FolderListApi(ChannelsAPIView):
 
 
 def _tree(request: Request, channel_id: str, folder_id: str | None) -> Response:
-    query = _validated(FolderTreeQuery, query_params(request))
+    query = validated_query(FolderTreeQuery, query_params(request))
     scope = selectors.channel_scope(access=token_access(request), channel_id=channel_id)
     items = selectors.folder_tree(
         scope=scope,
@@ -452,7 +459,7 @@ class EventListApi(UploadAPIView):
     )
     def get(self, request: Request, channel_id: str) -> Response:
         """Events the token can read, by time (newest first unless ``sortAscending``)."""
-        query = _validated(EventQueryInput, query_params(request, lists=("onlyFolders", "tags")))
+        query = validated_query(EventQueryInput, query_params(request, lists=("onlyFolders", "tags")))
         scope = selectors.channel_scope(access=token_access(request), channel_id=channel_id)
         only = query.get("onlyFolders")
         events = selectors.events_query(
