@@ -14,8 +14,7 @@ _WINDOW_SECONDS = 60
 def rate_limit_hit(*, token: str) -> int | None:
     """Count one request of ``token`` in the current minute; the seconds to wait when over the limit, else None.
 
-    A fixed one-minute window: ``cache.add`` creates the counter atomically and ``cache.incr`` is atomic on
-    Redis and on the local-memory cache alike. The key holds a hash of the token, never the token.
+    A fixed one-minute window counted in the cache. The key holds a hash of the token, never the token.
     """
     limit = settings.WOPI_RATE_LIMIT_PER_MINUTE
     if limit <= 0:
@@ -23,12 +22,27 @@ def rate_limit_hit(*, token: str) -> int | None:
     now = time.time()
     window = int(now // _WINDOW_SECONDS)
     key = f"wopi:rate:{hashlib.sha256(token.encode()).hexdigest()[:40]}:{window}"
-    cache.add(key, 0, timeout=_WINDOW_SECONDS * 2)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between add and incr: this request opens a new count
-        cache.add(key, 1, timeout=_WINDOW_SECONDS * 2)
-        count = 1
+    count = _count_one(key)
     if count > limit:
         return max(1, int((window + 1) * _WINDOW_SECONDS - now + 0.999))
     return None
+
+
+def _count_one(key: str) -> int:
+    """Add one to the counter ``key``, creating it, and return the new count.
+
+    ``cache.incr`` is atomic on Redis and on the local-memory cache alike and fails on a missing key; only the
+    first request of a window creates it with ``cache.add`` (atomic too), so a request costs one cache round
+    trip, not two. When another process created the key between the two calls, its count is incremented.
+    """
+    try:
+        return cache.incr(key)
+    except ValueError:  # the window's first request (or the key expired)
+        pass
+    if cache.add(key, 1, timeout=_WINDOW_SECONDS * 2):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # created and expired in between: count this request as a window's first
+        cache.set(key, 1, timeout=_WINDOW_SECONDS * 2)
+        return 1

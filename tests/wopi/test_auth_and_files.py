@@ -204,6 +204,36 @@ def test_rate_limit_answers_429_with_retry_after_per_token(wopi, wopi_file, owne
     assert other.status_code == 200
 
 
+def test_the_rate_counter_counts_every_request_once_even_when_another_process_opens_the_window(settings, monkeypatch):
+    from django.core.cache import cache
+
+    from wopi import ratelimit
+
+    class RivalOpensTheWindow:
+        """The first incr finds no key; a rival request then opens the window before our add."""
+
+        rival_done = False
+
+        def incr(self, key):
+            if not self.rival_done:
+                self.rival_done = True
+                cache.add(key, 1, timeout=120)
+                raise ValueError(key)
+            return cache.incr(key)
+
+        def add(self, key, value, timeout):
+            return cache.add(key, value, timeout=timeout)
+
+    settings.WOPI_RATE_LIMIT_PER_MINUTE = 3
+    monkeypatch.setattr(ratelimit, "cache", RivalOpensTheWindow())
+
+    waits = [ratelimit.rate_limit_hit(token="t-race") for _ in range(3)]  # the rival's request was the first
+
+    assert waits[:2] == [None, None]
+    assert waits[2] is not None
+    assert 1 <= waits[2] <= 60
+
+
 def test_wopi_token_command_prints_a_working_token_with_its_expiry(wopi, wopi_file, owner):
     out = io.StringIO()
 
