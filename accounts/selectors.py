@@ -94,20 +94,20 @@ _PERMISSION_COLUMNS = _ModelColumns(TokenPermission, "p")
 def access_token_by_secret(*, secret: str) -> AccessToken | None:
     """The active user's token whose credential is ``secret``, with its user and permissions, or None.
 
-    One hand-written query (this runs on every activity call): the credential's token and its user joined
-    to the token's permission rows, one result row per permission (a single row without permission for a
-    personal token). The rows are kept, in ``position`` order, as ``loaded_permissions``.
+    One hand-written query (this runs on every activity call): the token and its user joined to the token's
+    permission rows, one result row per permission (a single row without permission for a personal token);
+    the credential is a subquery, which keeps PostgreSQL's planning short. The rows are kept, in
+    ``position`` order, as ``loaded_permissions``.
     """
     if not secret or len(secret) > 512:
         return None
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {_TOKEN_COLUMNS.sql()}, {_USER_COLUMNS.sql()}, {_PERMISSION_COLUMNS.sql()} "  # noqa: S608  # nosec B608 - columns from _meta, values are parameters
-            'FROM "accounts_accesstokencredential" c '
-            'JOIN "accounts_accesstoken" t ON t.id = c.token_id '
-            'JOIN "accounts_user" u ON u.id = t.user_id '
+            'FROM "accounts_accesstoken" t JOIN "accounts_user" u ON u.id = t.user_id '
             'LEFT JOIN "accounts_tokenpermission" p ON p.token_id = t.id '
-            "WHERE c.secret_hash = %s AND u.is_active = %s ORDER BY p.position, p.id",
+            'WHERE t.id = (SELECT c.token_id FROM "accounts_accesstokencredential" c WHERE c.secret_hash = %s) '
+            "AND u.is_active = %s ORDER BY p.position, p.id",
             (secret_hash(secret), True),
         )
         rows = cursor.fetchall()
