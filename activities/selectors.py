@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-import orjson
 from django.db import connections, router
 from django.db.models import QuerySet
 from django.utils.crypto import constant_time_compare
@@ -14,6 +13,7 @@ from django.utils.crypto import constant_time_compare
 from accounts.models import User
 from accounts.secrets import secret_hash
 from activities import registry
+from activities.columns import json_column, moment_column
 from activities.errors import ForeignSince, UnknownFilter
 from activities.feed_tokens import feed_path, feed_secret
 from activities.models import Activity, ActivityObject, FeedToken, StreamEntry
@@ -138,16 +138,6 @@ def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         return rows
 
 
-def _json_value(value: Any) -> Any:
-    """A JSON column as read by a plain cursor: text on both backends (Django leaves jsonb undecoded)."""
-    return orjson.loads(value) if isinstance(value, str | bytes) else value
-
-
-def _moment(value: Any) -> datetime:
-    """A timestamp column as read by a plain cursor: aware on PostgreSQL, ISO text in UTC on SQLite."""
-    return value if isinstance(value, datetime) else datetime.fromisoformat(value).replace(tzinfo=UTC)
-
-
 def _stream_item(row: tuple[Any, ...]) -> StreamItem:
     (id_, source, type_, actor_id, actor_ref, actor_name, object_type, object_id, object_name, object_ref_id) = row[:10]
     subject, subject_params, message, message_params, link, icon, created = row[10:17]
@@ -163,12 +153,12 @@ def _stream_item(row: tuple[Any, ...]) -> StreamItem:
         object_name=object_name,
         object_ref_id=object_ref_id,
         subject=subject,
-        subject_params=_json_value(subject_params),
+        subject_params=json_column(subject_params),
         message=message,
-        message_params=_json_value(message_params),
+        message_params=json_column(message_params),
         link=link,
         icon=icon,
-        created=_moment(created),
+        created=moment_column(created),
     )
 
 

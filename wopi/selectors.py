@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import json
-import re
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
-import orjson
 from django.core import signing
 from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from accounts.models import User
+from activities.columns import json_column, moment_column
 from activities.models import Activity
 from wopi.errors import InvalidWopiRequest, UnknownFile
 from wopi.models import WopiFile, WopiShare, WopiUserInfo
@@ -172,8 +170,6 @@ _PAGE_SQL = (
     "WHERE source = %s AND object_type = %s AND object_id = %s AND type IN ({types}){before} "
     "ORDER BY id DESC LIMIT %s"
 )
-# 19 digits in a row: maybe an integer outside 64 bits, which orjson would read as a float (see _payload).
-_LONG_NUMBER = re.compile(r"[0-9]{19}")
 
 
 def activities_page(
@@ -214,28 +210,7 @@ def _page_rows(*, file_id: str, types: list[str], before: int | None, limit: int
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return [(*row[:5], _payload(row[5]), _moment(row[6])) for row in rows]
-
-
-def _payload(value: Any) -> Any:
-    """A JSON column as a plain cursor reads it (text on both backends), decoded as the ORM would decode it.
-
-    orjson is several times faster than the standard library but reads an integer outside 64 bits as a
-    float; the rare text that may hold one (19 digits in a row) goes to the standard library instead.
-    """
-    if not isinstance(value, str | bytes):
-        return value
-    if _LONG_NUMBER.search(value if isinstance(value, str) else value.decode()):
-        return json.loads(value)
-    try:
-        return orjson.loads(value)
-    except orjson.JSONDecodeError:
-        return json.loads(value)
-
-
-def _moment(value: Any) -> datetime:
-    """A timestamp column as a plain cursor reads it: aware on PostgreSQL, ISO text in UTC on SQLite."""
-    return value if isinstance(value, datetime) else datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return [(*row[:5], json_column(row[5]), moment_column(row[6])) for row in rows]
 
 
 def wopi_timestamp(moment: datetime) -> str:
