@@ -32,13 +32,22 @@ def _counters(*, username: str, address: str) -> list[tuple[str, int]]:
 
 
 def _increment(key: str, window: int) -> int:
-    cache.add(f"{key}:until", time.time() + window, timeout=window)
+    """Add one to counter ``key`` and return the new count: one cache round trip but on a window's first attempt.
+
+    ``cache.incr`` is atomic (Redis, local memory) and fails on a missing key; only then is the counter created
+    (``cache.add``, atomic too) with the window as its lifetime, and the window's end noted for Retry-After.
+    """
+    try:
+        return cache.incr(key)
+    except ValueError:  # the window's first attempt, or the counter expired
+        pass
     if cache.add(key, 1, timeout=window):
+        cache.set(f"{key}:until", time.time() + window, timeout=window)
         return 1
     try:
         return cache.incr(key)
-    except ValueError:  # expired between add and incr: this attempt opens a new window
-        cache.add(key, 1, timeout=window)
+    except ValueError:  # created and expired in between: this attempt opens a new window
+        cache.set(key, 1, timeout=window)
         return 1
 
 
@@ -53,11 +62,14 @@ def login_attempt_begin(*, username: str, address: str) -> None:
 
 
 def login_attempt_succeeded(*, username: str, address: str) -> None:
-    """Uncount an attempt that proved the password, so that only failures count."""
+    """Uncount an attempt that proved the password, so that only failures count.
+
+    The counter stays (at zero) until its window ends: the next request of a client that authenticates on
+    every call (OCS Basic auth) then costs one increment, not a new counter, and the success one decrement.
+    """
     for key, _ in _counters(username=username, address=address):
         try:
-            if cache.decr(key) <= 0:
-                cache.delete_many([key, f"{key}:until"])
+            cache.decr(key)
         except ValueError:  # the window ended meanwhile
             continue
 

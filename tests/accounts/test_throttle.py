@@ -117,3 +117,29 @@ def test_parallel_wrong_passwords_cannot_slip_under_the_limit(limits):
         codes = list(pool.map(attempt, range(12)))
 
     assert sorted(codes) == [401] * 3 + [429] * 9
+
+
+def test_a_client_that_logs_in_on_every_call_costs_one_cache_call_per_counter_each_way(monkeypatch, limits):
+    """OCS clients send Basic credentials on every request: counting them must stay cheap (4 round trips)."""
+    from accounts import throttle
+
+    throttle.login_attempt_begin(username="ann", address="10.0.0.1")
+    throttle.login_attempt_succeeded(username="ann", address="10.0.0.1")
+    calls: list[str] = []
+    real = throttle.cache
+
+    class Counting:
+        def __getattr__(self, name):
+            method = getattr(real, name)
+
+            def counted(*args, **kwargs):
+                calls.append(name)
+                return method(*args, **kwargs)
+
+            return counted
+
+    monkeypatch.setattr(throttle, "cache", Counting())
+    throttle.login_attempt_begin(username="ann", address="10.0.0.1")
+    throttle.login_attempt_succeeded(username="ann", address="10.0.0.1")
+
+    assert calls == ["incr", "incr", "decr", "decr"]
