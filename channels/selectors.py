@@ -96,7 +96,7 @@ def channel_list_for_access(*, access: Access) -> list[Channel]:
     return [channel for channel in channels if access.channel_grant(channel.ident).reaches]
 
 
-@dataclass
+@dataclass(slots=True)
 class FolderNode:
     """A folder of a channel's tree as loaded once per request, with what the tree reads need."""
 
@@ -257,7 +257,7 @@ def _read_scope(*, access: Access, channel_id: str, grant: ChannelGrant) -> Chan
     return ChannelScope.build(channel, grant, folders)
 
 
-@dataclass
+@dataclass(slots=True)
 class FolderItem:
     """A folder as listed: its fields, the parent the caller may see, its listed children, its time count."""
 
@@ -339,9 +339,13 @@ def folder_tree(
         readable = scope.level(node.pk) >= Level.READ
         visible = readable and listed_by_state
         children: list[FolderItem] = []
+        hoisted = False  # a child not listed but some of its descendants: the order must be made again
         for child in node.children:
-            children.extend(build(child, readable, in_trash, inside_trashed or (state == "trashed" and node.trashed)))
-        children.sort(key=_by_name)
+            built = build(child, readable, in_trash, inside_trashed or (state == "trashed" and node.trashed))
+            hoisted = hoisted or (bool(built) and (len(built) > 1 or built[0].node is not child))
+            children.extend(built)
+        if hoisted:
+            children.sort(key=_by_name)
         if not visible:
             return children
         parent_ident = scope.nodes[node.parent_pk].ident if parent_readable and node.parent_pk is not None else None

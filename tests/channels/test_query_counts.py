@@ -167,3 +167,24 @@ def test_time_counts_add_each_folder_period_time_to_all_its_ancestors(personal, 
     own[folders[4].pk] += 1000.0
     expected = {pk: sum(own[node.pk] for node in scope.subtree(pk)) for pk in scope.nodes}
     assert {pk: counts.get(pk, 0.0) for pk in scope.nodes} == expected
+
+
+def test_folders_listed_under_an_unlisted_parent_are_sorted_among_its_siblings(channel, owner, make_token, api):
+    top = FolderFactory(channel=channel, ident="top", name="M top")
+    FolderFactory(channel=channel, parent=top, ident="a", name="A")
+    hidden = FolderFactory(channel=channel, parent=top, ident="h", name="H", hidden=True)
+    FolderFactory(channel=channel, parent=top, ident="z", name="Q")
+    FolderFactory(channel=channel, parent=hidden, ident="b", name="B")
+    FolderFactory(channel=channel, parent=hidden, ident="y", name="Y")
+    client = api(make_token(owner, [("work", "top", "read"), ("work", "h", "read")]))
+
+    body = client.get("/work/folders").json()
+    everything = client.get("/work/folders?includeHidden=true").json()
+
+    assert [child["id"] for child in body[0]["children"]] == ["a", "z"]
+    assert [child["id"] for child in everything[0]["children"]] == ["a", "h", "z"]
+    scoped = api(make_token(owner, [("work", "a", "read"), ("work", "z", "read"), ("work", "h", "read")]))
+    hoisted = scoped.get("/work/folders?includeHidden=true").json()
+    assert [folder["id"] for folder in hoisted] == ["a", "h", "z"]
+    assert [folder["parentId"] for folder in hoisted] == [None, None, None]
+    assert [child["id"] for child in hoisted[1]["children"]] == ["b", "y"]
