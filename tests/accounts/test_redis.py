@@ -59,3 +59,40 @@ def test_the_login_throttle_counts_in_redis(redis_cache, anonymous, user, settin
 
     assert codes == [401, 401, 429]
     assert after_reset.status_code == 200
+
+
+def test_on_redis_a_login_costs_one_round_trip_each_way_and_still_throttles(redis_cache, settings, monkeypatch):
+    """Counting is pipelined: one round trip to count both counters, one to uncount; Retry-After from the TTL."""
+    from accounts import throttle
+
+    settings.LOGIN_THROTTLE_USER_LIMIT = 2
+    settings.LOGIN_THROTTLE_WINDOW_SECONDS = 600
+    client = throttle._redis()
+    executed: list[int] = []
+    real_pipeline = client.pipeline
+
+    def counting_pipeline(*args, **kwargs):
+        pipe = real_pipeline(*args, **kwargs)
+        real_execute = pipe.execute
+
+        def execute(*a, **k):
+            executed.append(len(pipe.command_stack))
+            return real_execute(*a, **k)
+
+        pipe.execute = execute
+        return pipe
+
+    monkeypatch.setattr(client, "pipeline", counting_pipeline)
+    monkeypatch.setattr(throttle, "_redis", lambda: client)
+
+    for _ in range(5):  # five good logins: each counted and uncounted
+        throttle.login_attempt_begin(username="ann", address="10.0.0.1")
+        throttle.login_attempt_succeeded(username="ann", address="10.0.0.1")
+    throttle.login_attempt_begin(username="ann", address="10.0.0.1")  # two failures
+    throttle.login_attempt_begin(username="ann", address="10.0.0.1")
+    with pytest.raises(throttle.TooManyRequests) as refused:
+        throttle.login_attempt_begin(username="ann", address="10.0.0.1")
+
+    assert executed == [6, 2] * 5 + [6, 6, 6]
+    assert 590 <= refused.value.retry_after <= 600
+    assert redis_cache.get(throttle._counters(username="ann", address="")[0][0]) == 3
