@@ -15,6 +15,7 @@ from aggiefeed.errors import BadParameter, Forbidden, InvalidActivity
 from aggiefeed.models import ApiKey
 from config.errors import ExceptionHandler, aggiefeed_exception_handler, flatten_validation_errors
 from config.parsers import JSONParser
+from config.query_validation import validated_query
 
 
 class HasCredentials(BasePermission):
@@ -58,8 +59,17 @@ def _details(exc: serializers.ValidationError, prefix: str = "") -> list[dict[st
 
 def query_of(serializer_class: type[serializers.Serializer[Any]], request: Request) -> dict[str, Any]:
     """The validated query parameters; BadParameter (400 ``bad_parameter``) naming each bad one."""
-    serializer = serializer_class(data=request.query_params)
+    params = request.query_params
+    declared = serializer_class._declared_fields
     try:
+        if all(name in declared for name in params):
+            # Each a declared field (no ``t[0]`` form): plain values skip building the serializer.
+            data = {
+                name: params.getlist(name) if isinstance(declared[name], serializers.ListField) else params[name]
+                for name in params
+            }
+            return validated_query(serializer_class, data)
+        serializer = serializer_class(data=params)
         serializer.is_valid(raise_exception=True)
     except serializers.ValidationError as exc:
         raise BadParameter("A query parameter is missing or invalid.", details=_details(exc)) from exc

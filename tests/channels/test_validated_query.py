@@ -4,7 +4,7 @@ import pytest
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
-from channels.api.base import _is_plain, validated_query
+from config.query_validation import _is_plain, validated_query
 from channels.api.serializers import EventQueryInput, FolderDeleteQuery, FolderTreeQuery
 
 EVENT_QUERIES = [
