@@ -36,5 +36,7 @@ def json_column(value: Any) -> Any:
 
 
 def moment_column(value: Any) -> datetime:
-    """A timestamp column: aware on PostgreSQL, ISO text in UTC on SQLite (Django stores UTC there)."""
-    return value if isinstance(value, datetime) else datetime.fromisoformat(value).replace(tzinfo=UTC)
+    """A timestamp column: aware on PostgreSQL; on SQLite UTC without a zone, as ISO text or (a column declared
+    ``datetime``) already parsed by sqlite3's converter. Always an aware datetime in UTC here."""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -32,3 +32,7 @@ def test_a_moment_column_is_aware_utc_from_either_backend():
 
     assert moment_column(aware) is aware
     assert moment_column("2026-11-30 10:00:00.250000") == datetime(2026, 11, 30, 10, 0, 0, 250000, tzinfo=UTC)
+
+
+def test_a_naive_moment_from_sqlites_converter_is_utc():
+    assert moment_column(datetime(2026, 11, 30, 10, 0)) == datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
