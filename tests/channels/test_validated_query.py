@@ -4,8 +4,8 @@ import pytest
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
-from config.query_validation import _is_plain, validated_query
 from channels.api.serializers import EventQueryInput, FolderDeleteQuery, FolderTreeQuery
+from config.query_validation import _is_plain, validated_query
 
 EVENT_QUERIES = [
     {},
