@@ -56,4 +56,8 @@ def absolute_url(url: str, base_url: str) -> str:
 
 def first_absolute_url(candidates: Iterable[str], base_url: str) -> str:
     """The first candidate that makes an absolute URL (a registered icon may be a bare name: skipped)."""
-    return next((url for url in (absolute_url(c, base_url) for c in candidates if c) if url), "")
+    for candidate in candidates:
+        url = absolute_url(candidate, base_url) if candidate else ""
+        if url:
+            return url
+    return ""

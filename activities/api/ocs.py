@@ -59,7 +59,7 @@ def php_list_or_map(mapping: Mapping[str, Any]) -> dict[str, Any] | list[Any]:
     """How PHP ``json_encode`` writes an array: ``[]`` when empty, a list when its keys are exactly 0..n-1."""
     if not mapping:
         return []
-    if list(mapping) == [str(i) for i in range(len(mapping))]:
+    if "0" in mapping and list(mapping) == [str(i) for i in range(len(mapping))]:
         return list(mapping.values())
     return dict(mapping)
 
