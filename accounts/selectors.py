@@ -169,25 +169,35 @@ _BASIC_USER_SQL = (
 )
 
 
-def user_by_basic_credentials(*, username: str, password: str) -> User | None:
-    """The active user for HTTP Basic credentials: the account password (Argon2) or one of its app passwords.
+def basic_credentials_user(*, username: str, password: str) -> tuple[User | None, bool]:
+    """The active user named ``username`` (any case) and whether ``password`` is one of its app passwords.
 
-    The user name is case-insensitive. One query reads the user and whether the password is one of its app
-    passwords (the hot path of every OCS request); the account password is checked only when it is not. An
-    unknown user costs one password hash anyway, so timing does not tell which user names exist.
+    One query (the hot path of every OCS request). The account password is not checked here: that is
+    ``basic_credentials_check``, after the caller has counted the attempt against the login throttle.
     """
-    user = None
-    if "\x00" not in username:
-        # Written out: every OCS request runs it, and compiling the ORM's Exists query cost more than running
-        # it. ``lower()`` is the expression of the unique index on user names (iexact would be ``UPPER``).
-        found = User.objects.raw(_BASIC_USER_SQL, [secret_hash(password), username])
-        user = next(iter(found), None)
+    if "\x00" in username:
+        return None, False
+    # Written out: compiling the ORM's Exists query cost more than running it. ``lower()`` is the expression
+    # of the unique index on user names (iexact would compile to ``UPPER``, which no index serves).
+    user = next(iter(User.objects.raw(_BASIC_USER_SQL, [secret_hash(password), username])), None)
+    return user, bool(getattr(user, "by_app_password", False))  # the raw query's extra column
+
+
+def basic_credentials_check(*, user: User | None, password: str) -> User | None:
+    """``user`` if ``password`` is its account password (Argon2), else None. An unknown user (None) costs one
+    password hash anyway, so timing does not tell which user names exist."""
     if user is None:
         User().set_password(password)
         return None
-    if getattr(user, "by_app_password", False):  # the raw query's extra column
-        return user
     return user if user.check_password(password) else None
+
+
+def user_by_basic_credentials(*, username: str, password: str) -> User | None:
+    """The active user for HTTP Basic credentials: one of its app passwords, or the account password."""
+    user, by_app_password = basic_credentials_user(username=username, password=password)
+    if by_app_password:
+        return user
+    return basic_credentials_check(user=user, password=password)
 
 
 def token_list(*, user: User, after: str | None = None, limit: int = 1000) -> list[AccessToken]:

@@ -10,7 +10,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
 from accounts.models import User
-from accounts.selectors import user_by_basic_credentials
+from accounts.selectors import basic_credentials_check, basic_credentials_user
 from accounts.throttle import login_attempt_begin, login_attempt_succeeded
 
 MAX_CREDENTIALS_BYTES = 4096
@@ -25,9 +25,10 @@ class OcsLoginFailed(AuthenticationFailed):
 class OcsBasicAuthentication(BaseAuthentication):
     """``Authorization: Basic base64(login:password)``; without a Basic header the caller is anonymous.
 
-    Wrong credentials fail at once (Nextcloud's login step, before anything else): OcsLoginFailed. Failed
-    attempts are counted per login name and client address in the shared cache (accounts.throttle): past
-    the limit every attempt is refused with TooManyRequests (429) until the window ends.
+    Wrong credentials fail at once (Nextcloud's login step, before anything else): OcsLoginFailed. Attempts
+    with anything but an app password are counted per login name and client address in the shared cache
+    (accounts.throttle): past the limit every such attempt is refused with TooManyRequests (429) until the
+    window ends. An app password (a random secret, found by its hash) is accepted without counting.
     """
 
     def authenticate(self, request: Request) -> tuple[User, None] | None:
@@ -45,9 +46,15 @@ class OcsBasicAuthentication(BaseAuthentication):
         username, colon, password = decoded.partition(":")
         if not colon or not username or "\x00" in decoded:
             raise OcsLoginFailed()
+        user, by_app_password = basic_credentials_user(username=username, password=password)
+        if by_app_password and user is not None:
+            # An app password is a long random secret, found by its hash: there is no guessing to slow down,
+            # so it skips the throttle (no cache round trip on the clients' every request), and a lockout by
+            # someone guessing the account password does not lock out the user's own sync clients.
+            return user, None
         address = str(request.META.get("REMOTE_ADDR", ""))
         login_attempt_begin(username=username, address=address)
-        user = user_by_basic_credentials(username=username, password=password)
+        user = basic_credentials_check(user=user, password=password)
         if user is None:
             raise OcsLoginFailed()
         login_attempt_succeeded(username=username, address=address)

@@ -182,9 +182,28 @@ def test_repeated_wrong_passwords_are_throttled_with_429(ocs, reader, settings, 
     assert right_password_meanwhile.status_code == 429
 
 
+def test_an_app_password_skips_the_throttle_and_works_through_a_lockout(ocs, reader, settings, monkeypatch):
+    """Guessing the account password locks it, not the user's sync clients; an app password costs no cache call."""
+    from activities.api import authentication
+
+    settings.LOGIN_THROTTLE_USER_LIMIT = 2
+    wrong = ocs(reader, password="wrong")
+    statuses = [wrong.get("/ocs/v2.php/cloud/user").status_code for _ in range(3)]
+    app_client = ocs(reader)
+    counted: list[str] = []
+    monkeypatch.setattr(authentication, "login_attempt_begin", lambda **kwargs: counted.append("begin"))
+
+    with_app_password = app_client.get("/ocs/v2.php/cloud/user", {"format": "json"})
+
+    assert statuses == [401, 401, 429]
+    assert with_app_password.status_code == 200
+    assert with_app_password.json()["ocs"]["data"]["id"] == reader.username
+    assert counted == []
+
+
 def test_successful_logins_do_not_count_towards_the_throttle(ocs, reader, settings):
     settings.LOGIN_THROTTLE_USER_LIMIT = 2
-    client = ocs(reader)
+    client = ocs(reader, password=PASSWORD)
 
     statuses = {client.get("/ocs/v2.php/cloud/user").status_code for _ in range(4)}
 
