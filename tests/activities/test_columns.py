@@ -1,5 +1,6 @@
 """Column decoding of the hand-written hot reads: the same values the ORM's fields give."""
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -12,8 +13,6 @@ from activities.columns import json_column, moment_column
     ['{"a": 1, "b": [true, null, "x"]}', '{"big": 123456789012345678901234}', "[18446744073709551616, -1.5]", "{}"],
 )
 def test_a_json_column_decodes_like_json_field(text):
-    import json
-
     assert json_column(text) == json.loads(text)
     assert json_column(text.encode()) == json.loads(text)
 

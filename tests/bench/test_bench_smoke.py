@@ -68,3 +68,23 @@ def test_bench_smoke_writes_latest_format_rows_with_positive_rates(tmp_path):
             assert row["ratio_to_floor"] == pytest.approx(row["rps"] / row["floor"]["rps"], abs=0.001)
     assert rows[0]["queries"] >= 1
     assert "| ocs_stream |" in done.stdout
+
+    # bench.profile calls the project in process on the same data: every read scenario answers as the contract says
+    profiled = subprocess.run(
+        [sys.executable, "-m", "bench.profile", "--database", "activityhub_bench_smoke", "--requests", "3"],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert profiled.returncode == 0, profiled.stdout[-3000:] + profiled.stderr[-3000:]
+    assert [line.split(":")[0] for line in profiled.stdout.splitlines() if "ms per request" in line] == [
+        "ocs_stream",
+        "ocs_stream_next",
+        "pryv_events",
+        "pryv_folders_time_counts",
+        "wopi_get_activities",
+        "aggiefeed_get",
+    ]
