@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.base import SessionBase
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import Model, Prefetch, QuerySet
 from django.utils.crypto import constant_time_compare
 
@@ -22,6 +22,7 @@ from accounts.models import (
     User,
 )
 from accounts.secrets import secret_hash
+from config.rows import model_columns, model_from_row
 
 
 @dataclass(frozen=True)
@@ -164,8 +165,9 @@ def user_by_password(*, username: str, password: str) -> User | None:
 
 
 _BASIC_USER_SQL = (
-    "SELECT u.*, EXISTS (SELECT 1 FROM accounts_apppassword p WHERE p.user_id = u.id AND p.secret_hash = %s) "
-    "AS by_app_password FROM accounts_user u WHERE lower(u.username) = lower(%s) AND u.is_active"
+    f"SELECT {model_columns(User, 'u')}, "  # noqa: S608  # nosec B608 - the model's own column names
+    "EXISTS (SELECT 1 FROM accounts_apppassword p WHERE p.user_id = u.id AND p.secret_hash = %s) "
+    "FROM accounts_user u WHERE lower(u.username) = lower(%s) AND u.is_active"
 )
 
 
@@ -179,8 +181,13 @@ def basic_credentials_user(*, username: str, password: str) -> tuple[User | None
         return None, False
     # Written out: compiling the ORM's Exists query cost more than running it. ``lower()`` is the expression
     # of the unique index on user names (iexact would compile to ``UPPER``, which no index serves).
-    user = next(iter(User.objects.raw(_BASIC_USER_SQL, [secret_hash(password), username])), None)
-    return user, bool(getattr(user, "by_app_password", False))  # the raw query's extra column
+    alias = router.db_for_read(User)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_BASIC_USER_SQL, [secret_hash(password), username])
+        row = cursor.fetchone()
+    if row is None:
+        return None, False
+    return model_from_row(User, alias, row), bool(row[-1])
 
 
 def basic_credentials_check(*, user: User | None, password: str) -> User | None:

@@ -24,12 +24,16 @@ from accounts.secrets import secret_hash
 from activities.columns import moment_column
 from aggiefeed.errors import BadParameter, Forbidden, UnknownActivity
 from aggiefeed.models import ApiKey, Post, PostLabel, PostRecipient, Source
+from config.rows import model_columns, model_from_row
 
 AFFILIATIONS = ("students", "faculty", "staff")
 _BAD_CURSOR = [{"field": "after", "problem": "Not a cursor of this API (take it from the Link header)."}]
 
 
-_API_KEY_SQL = "SELECT * FROM aggiefeed_apikey WHERE secret_hash = %s AND is_active"
+_API_KEY_SQL = (
+    f"SELECT {model_columns(ApiKey, 'k')} "  # noqa: S608  # nosec B608 - the model's own column names
+    "FROM aggiefeed_apikey k WHERE k.secret_hash = %s AND k.is_active"
+)
 
 
 def api_key_by_secret(*, secret: str) -> ApiKey | None:
@@ -40,7 +44,11 @@ def api_key_by_secret(*, secret: str) -> ApiKey | None:
     """
     if not secret or len(secret) > 256:
         return None
-    return next(iter(ApiKey.objects.raw(_API_KEY_SQL, [secret_hash(secret)])), None)
+    alias = router.db_for_read(ApiKey)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_API_KEY_SQL, [secret_hash(secret)])
+        row = cursor.fetchone()
+    return model_from_row(ApiKey, alias, row) if row is not None else None
 
 
 def moderates_any(*, user: User) -> bool:
