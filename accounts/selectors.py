@@ -199,14 +199,6 @@ def basic_credentials_check(*, user: User | None, password: str) -> User | None:
     return user if user.check_password(password) else None
 
 
-def user_by_basic_credentials(*, username: str, password: str) -> User | None:
-    """The active user for HTTP Basic credentials: one of its app passwords, or the account password."""
-    user, by_app_password = basic_credentials_user(username=username, password=password)
-    if by_app_password:
-        return user
-    return basic_credentials_check(user=user, password=password)
-
-
 def token_list(*, user: User, after: str | None = None, limit: int = 1000) -> list[AccessToken]:
     """A page of the user's tokens by name, names after ``after`` (keyset on the unique (user, name) index).
 

@@ -88,11 +88,6 @@ def stream_latest(*, user_id: int, limit: int = 20) -> list[Activity]:
     return list(Activity.objects.filter(pk__in=ids).order_by("-id"))
 
 
-def object_activities(*, source: str, object_type: str, object_id: str) -> QuerySet[Activity]:
-    """All activities of one source about one object, newest first (index ``activities_by_object``)."""
-    return Activity.objects.filter(source=source, object_type=object_type, object_id=object_id).order_by("-id")
-
-
 def stream_filter_get(*, filter_id: str, object_type: str = "", object_id: int = 0) -> StreamFilter:
     """Resolve an OCS filter id: ``all``, ``self``, ``by``, a registered source id, or the object filter.
 

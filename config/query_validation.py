@@ -55,12 +55,6 @@ def _plain_fields(serializer_class: type[serializers.Serializer[Any]]) -> frozen
     return frozenset(name for name, field in serializer_class._declared_fields.items() if _is_plain_field(field))
 
 
-def _is_plain(serializer_class: type[serializers.Serializer[Any]]) -> bool:
-    """Whether every field is a simple one and no hook is defined (then any query may take the fast path)."""
-    plain = _plain_fields(serializer_class)
-    return plain is not None and len(plain) == len(serializer_class._declared_fields)
-
-
 class _NotPlain(Exception):
     """A value the fast path does not take: the serializer validates the query instead."""
 

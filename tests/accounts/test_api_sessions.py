@@ -5,7 +5,7 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.selectors import user_by_basic_credentials
+from accounts.selectors import basic_credentials_user
 from accounts.services import SESSION_TOUCH_SECONDS, SESSION_TOUCHED_KEY, session_store
 from tests.factories import PASSWORD
 
@@ -77,7 +77,7 @@ def test_a_routed_user_name_with_a_nul_is_nobody(anonymous, user):
 
 
 def test_a_basic_user_name_with_a_nul_is_nobody(user):
-    assert user_by_basic_credentials(username="ann\x00", password=PASSWORD) is None
+    assert basic_credentials_user(username="ann\x00", password=PASSWORD) == (None, False)
 
 
 def test_login_for_another_routed_user_is_refused(anonymous, user, settings):
