@@ -40,15 +40,15 @@ def _redis() -> Any | None:
     return get_client(write=True) if get_client is not None else None
 
 
-def _increment_all(keys: list[str], window: int) -> list[tuple[int, float]]:
-    """Add one to each counter and return ``(count, seconds left in its window)`` for each.
+def _increment_all(keys: list[str], window: int) -> list[tuple[int, float | None]]:
+    """Add one to each counter and return ``(count, seconds left in its window)`` for each (None: not known yet).
 
     On Redis, one pipelined round trip for all of them: ``SET key 0 EX window NX`` opens a window only when
     none is running, then ``INCR`` (atomic, keeps the expiry) and ``PTTL``. Elsewhere, ``_increment`` per key.
     """
     redis = _redis()
     if redis is None:
-        return [(_increment(key, window), window) for key in keys]
+        return [(_increment(key, window), None) for key in keys]
     pipe = redis.pipeline(transaction=False)
     for key in keys:
         raw = cache.make_key(key)
@@ -91,7 +91,7 @@ def login_attempt_begin(*, username: str, address: str) -> None:
     counts = _increment_all([key for key, _ in counters], window)
     for (key, limit), (count, left) in zip(counters, counts, strict=True):
         if count > limit:
-            left = left if _redis() is not None else _seconds_left(key, window)
+            left = left if left is not None else _seconds_left(key, window)
             raise TooManyRequests(retry_after=max(1, math.ceil(left)))
 
 
